@@ -1,0 +1,50 @@
+import { join } from 'node:path'
+import AutoLoad from '@fastify/autoload'
+import type { FastifyPluginAsync, FastifyServerOptions } from 'fastify'
+import type { AppConfig, AppOptions } from './services/config.js'
+
+export type { AppOptions }
+
+/** Never logged: credentials, tokens and cookies, wherever they appear in a log line. */
+export const REDACTED_LOG_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  '*.password',
+  '*.access_token',
+  '*.refresh_token',
+  '*.token'
+]
+
+/** Server options shared by server.ts and the tests, so both run the same server. */
+export function serverOptions (config: Pick<AppConfig, 'LOG_LEVEL'>, stdoutIsTty = process.stdout.isTTY === true): FastifyServerOptions {
+  return {
+    logger: {
+      level: config.LOG_LEVEL,
+      redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
+      ...(stdoutIsTty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } } : {})
+    },
+    bodyLimit: 64 * 1024,
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: true, allErrors: false } },
+    forceCloseConnections: 'idle'
+  }
+}
+
+/**
+ * The application: plugins/ (infrastructure, ordered by their declared dependencies), then
+ * routes/ (each folder a prefix; autohooks.ts guards a folder).
+ */
+const app: FastifyPluginAsync<AppOptions> = async (fastify, opts) => {
+  await fastify.register(AutoLoad, {
+    dir: join(import.meta.dirname, 'plugins'),
+    options: opts
+  })
+  await fastify.register(AutoLoad, {
+    dir: join(import.meta.dirname, 'routes'),
+    autoHooks: true,
+    cascadeHooks: true,
+    options: opts
+  })
+}
+
+export default app

@@ -1,0 +1,59 @@
+import fp from 'fastify-plugin'
+import type { AppOptions } from '../services/config.js'
+import { createPasswordHasher } from '../services/password.js'
+import { createRevocationView, type RevocationView } from '../services/revocations.js'
+import { createSessionService, type SessionService } from '../services/sessions.js'
+import { createTokenService, type TokenService } from '../services/tokens.js'
+import { createUserService, type UserService } from '../services/users.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    users: UserService
+    sessions: SessionService
+    tokens: TokenService
+    revocations: RevocationView
+  }
+}
+
+const PRUNE_INTERVAL_MS = 60_000
+
+/** Wires the service factories to the store, the JWT signer/verifier and the clock. */
+export default fp<AppOptions>(async (fastify, opts) => {
+  const { config, store } = fastify
+  const now = opts.now ?? Date.now
+  const password = await createPasswordHasher()
+  const tokens = createTokenService({
+    sign: (payload) => fastify.jwt.sign(payload),
+    verify: (token) => fastify.jwt.verify(token),
+    accessTokenTtl: config.ACCESS_TOKEN_TTL
+  })
+  const revocations = createRevocationView({
+    store,
+    now,
+    syncIntervalMs: config.REVOCATION_SYNC_INTERVAL_MS,
+    onSyncError: (error) => fastify.log.warn({ err: error }, 'revocation sync failed; keeping the current view')
+  })
+  await revocations.load()
+  revocations.start()
+
+  const pruneTimer = setInterval(() => {
+    store.pruneExpired(new Date(now())).catch((error: unknown) => fastify.log.warn({ err: error }, 'pruning expired records failed'))
+  }, PRUNE_INTERVAL_MS)
+  pruneTimer.unref()
+  fastify.addHook('onClose', async () => {
+    clearInterval(pruneTimer)
+    revocations.stop()
+  })
+
+  fastify.decorate('tokens', tokens)
+  fastify.decorate('revocations', revocations)
+  fastify.decorate('users', createUserService({ store, password, now }))
+  fastify.decorate('sessions', createSessionService({
+    store,
+    tokens,
+    revocations,
+    now,
+    refreshTokenTtl: config.REFRESH_TOKEN_TTL,
+    reuseGrace: config.REFRESH_REUSE_GRACE
+  }))
+}, { name: 'services', dependencies: ['config', 'jwt', 'storage'] })

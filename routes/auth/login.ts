@@ -1,0 +1,32 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { LoginBody, TokenPairReply } from '../../schemas/auth.js'
+import { errorReplies } from '../../schemas/common.js'
+import { InvalidCredentialsError } from '../../services/errors.js'
+
+const BASIC = /^\s*basic\b/i
+
+/** Login with HTTP Basic (checked by @fastify/basic-auth) or with JSON credentials. */
+const login: FastifyPluginAsyncTypebox = async (fastify) => {
+  const { users, sessions } = fastify
+
+  fastify.post('/login', {
+    schema: {
+      body: LoginBody,
+      response: { 200: TokenPairReply, ...errorReplies(400, 401, 415, 503) }
+    },
+    preHandler (request, reply, done) {
+      if (BASIC.test(request.headers.authorization ?? '')) fastify.basicAuth(request, reply, done)
+      else done()
+    }
+  }, async (request, reply) => {
+    let user = request.authenticatedUser
+    if (user === null) {
+      if (request.body === null) throw new InvalidCredentialsError()
+      user = await users.authenticate(request.body.username, request.body.password)
+    }
+    const pair = await sessions.start(user, { userAgent: request.headers['user-agent'], ip: request.ip })
+    return reply.header('cache-control', 'no-store').send(pair)
+  })
+}
+
+export default login

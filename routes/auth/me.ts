@@ -1,0 +1,25 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { errorReplies } from '../../schemas/common.js'
+import { Me } from '../../schemas/user.js'
+import { InvalidAccessTokenError } from '../../services/errors.js'
+
+const me: FastifyPluginAsyncTypebox = async (fastify) => {
+  const { users } = fastify
+
+  fastify.get('/me', {
+    schema: { response: { 200: Me, ...errorReplies(401, 503) } },
+    onRequest: fastify.authenticate
+  }, async (request) => {
+    const user = await users.findById(request.user.sub)
+    if (user === null) throw new InvalidAccessTokenError('The user of this token no longer exists')
+    return {
+      id: user.id,
+      username: user.username,
+      email: user.email,
+      roles: user.roles,
+      created_at: user.createdAt.toISOString()
+    }
+  })
+}
+
+export default me

@@ -1,0 +1,20 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { RefreshBody, TokenPairReply } from '../../schemas/auth.js'
+import { errorReplies } from '../../schemas/common.js'
+
+/** Exchanges a refresh token for a new pair; the used token stops working. */
+const refresh: FastifyPluginAsyncTypebox = async (fastify) => {
+  const { sessions } = fastify
+
+  fastify.post('/refresh', {
+    schema: {
+      body: RefreshBody,
+      response: { 200: TokenPairReply, ...errorReplies(400, 401, 415, 503) }
+    }
+  }, async (request, reply) => {
+    const pair = await sessions.refresh(request.body.refresh_token)
+    return reply.header('cache-control', 'no-store').send(pair)
+  })
+}
+
+export default refresh

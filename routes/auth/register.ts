@@ -1,0 +1,20 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { RegisterBody } from '../../schemas/auth.js'
+import { errorReplies } from '../../schemas/common.js'
+import { PublicUser } from '../../schemas/user.js'
+
+const register: FastifyPluginAsyncTypebox = async (fastify) => {
+  const { users } = fastify
+
+  fastify.post('/register', {
+    schema: {
+      body: RegisterBody,
+      response: { 201: PublicUser, ...errorReplies(400, 409, 415, 503) }
+    }
+  }, async (request, reply) => {
+    const user = await users.register(request.body)
+    return reply.code(201).send({ id: user.id, username: user.username, email: user.email })
+  })
+}
+
+export default register

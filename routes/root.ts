@@ -1,0 +1,49 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { errorReplies } from '../schemas/common.js'
+import { readPackageInfo } from '../services/package-info.js'
+
+/** Public routes: what this service is, liveness and readiness. */
+const root: FastifyPluginAsyncTypebox = async (fastify) => {
+  const { name, version } = readPackageInfo()
+  const index = {
+    name,
+    version,
+    links: {
+      health: '/health',
+      ready: '/ready',
+      register: '/auth/register',
+      login: '/auth/login',
+      refresh: '/auth/refresh',
+      logout: '/auth/logout',
+      logout_all: '/auth/logout-all',
+      me: '/auth/me',
+      protected: '/protected/hello'
+    }
+  }
+
+  fastify.get('/', {
+    schema: {
+      response: {
+        200: Type.Object({
+          name: Type.String(),
+          version: Type.String(),
+          links: Type.Record(Type.String(), Type.String())
+        })
+      }
+    }
+  }, async () => index)
+
+  fastify.get('/health', {
+    schema: { response: { 200: Type.Object({ status: Type.Literal('ok') }) } }
+  }, async () => ({ status: 'ok' as const }))
+
+  fastify.get('/ready', {
+    schema: { response: { 200: Type.Object({ status: Type.Literal('ready') }), ...errorReplies(503) } }
+  }, async () => {
+    await fastify.store.ping()
+    return { status: 'ready' as const }
+  })
+}
+
+export default root

@@ -1,0 +1,30 @@
+import { Type, type Static } from 'typebox'
+
+const LogLevel = Type.Union([
+  Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'),
+  Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')
+], { default: 'info' })
+
+const Seconds = (fallback: number, minimum = 1) =>
+  Type.Integer({ minimum, maximum: 10 * 365 * 24 * 3600, default: fallback })
+
+/** Every environment variable the server reads, with its default: the single source of truth. */
+export const EnvSchema = Type.Object({
+  NODE_ENV: Type.String({ default: 'development' }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  LOG_LEVEL: LogLevel,
+  STORAGE_URL: Type.String({ minLength: 1, default: 'memory://' }),
+  STORAGE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }),
+  STORAGE_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 600000, default: 5000 }),
+  JWT_SECRET: Type.Optional(Type.String({ minLength: 1 })),
+  JWT_ISSUER: Type.String({ minLength: 1, default: 'fastify-jwt-auth-server' }),
+  JWT_AUDIENCE: Type.String({ minLength: 1, default: 'fastify-jwt-auth-server' }),
+  ACCESS_TOKEN_TTL: Seconds(900),
+  REFRESH_TOKEN_TTL: Seconds(1209600),
+  REFRESH_REUSE_GRACE: Seconds(10, 0),
+  REVOCATION_SYNC_INTERVAL_MS: Type.Integer({ minimum: 50, maximum: 3600000, default: 1000 }),
+  CORS_ORIGINS: Type.Optional(Type.String())
+})
+
+export type Env = Static<typeof EnvSchema>

@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto'
+import { Value } from 'typebox/value'
+import { EnvSchema, type Env } from '../schemas/env.js'
+
+export interface AppConfig extends Omit<Env, 'JWT_SECRET' | 'CORS_ORIGINS'> {
+  JWT_SECRET: string
+  /** True when no JWT_SECRET was given and a random one was made for this process. */
+  jwtSecretGenerated: boolean
+  /** Parsed CORS_ORIGINS; null means any origin, without credentials. */
+  corsOrigins: string[] | null
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+const MIN_PRODUCTION_SECRET_BYTES = 32
+
+/** Reads and validates the environment once. Throws a ConfigError naming the variable. */
+export function loadConfig (source: Record<string, string | undefined> = process.env): AppConfig {
+  const picked: Record<string, string> = {}
+  for (const key of Object.keys(EnvSchema.properties)) {
+    const value = source[key]
+    if (value !== undefined && value !== '') picked[key] = value
+  }
+  const env = Value.Default(EnvSchema, Value.Convert(EnvSchema, picked))
+  const [firstError] = Value.Errors(EnvSchema, env)
+  if (firstError !== undefined) {
+    const name = firstError.instancePath.replace(/^\//, '') || 'environment'
+    throw new ConfigError(`Invalid environment variable ${name}: ${firstError.message} (got ${JSON.stringify(picked[name] ?? null)})`)
+  }
+  const checked = env as Env
+  const production = checked.NODE_ENV === 'production'
+  if (production && Buffer.byteLength(checked.JWT_SECRET ?? '') < MIN_PRODUCTION_SECRET_BYTES) {
+    throw new ConfigError(`JWT_SECRET must be set to at least ${MIN_PRODUCTION_SECRET_BYTES} bytes when NODE_ENV=production (generate one with: openssl rand -base64 48)`)
+  }
+  return {
+    ...checked,
+    JWT_SECRET: checked.JWT_SECRET ?? randomBytes(48).toString('base64url'),
+    jwtSecretGenerated: checked.JWT_SECRET === undefined,
+    corsOrigins: parseOrigins(checked.CORS_ORIGINS)
+  }
+}
+
+function parseOrigins (raw: string | undefined): string[] | null {
+  if (raw === undefined) return null
+  const origins = raw.split(',').map((origin) => origin.trim()).filter((origin) => origin !== '')
+  for (const origin of origins) {
+    if (origin === '*') throw new ConfigError('CORS_ORIGINS lists origins allowed with credentials; "*" is not allowed there (unset CORS_ORIGINS for any origin)')
+    let url: URL
+    try {
+      url = new URL(origin)
+    } catch {
+      throw new ConfigError(`Invalid environment variable CORS_ORIGINS: ${JSON.stringify(origin)} is not an origin like https://app.example.com`)
+    }
+    if (url.origin !== origin) throw new ConfigError(`Invalid environment variable CORS_ORIGINS: ${JSON.stringify(origin)} must be a bare origin (${url.origin})`)
+  }
+  return origins.length > 0 ? origins : null
+}
+
+/** What app.ts and every autoloaded plugin receive. Tests pass their own config and clock. */
+export interface AppOptions {
+  config?: AppConfig
+  /** Milliseconds since the epoch; defaults to Date.now. */
+  now?: () => number
+}

@@ -1,0 +1,63 @@
+/**
+ * Domain errors. Each carries the HTTP status and the stable `code` the error handler puts
+ * in the JSON reply, so services and adapters never know about HTTP replies themselves.
+ */
+export class AppError extends Error {
+  readonly statusCode: number
+  readonly code: string
+
+  constructor (statusCode: number, code: string, message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.statusCode = statusCode
+    this.code = code
+  }
+}
+
+export class DuplicateUserError extends AppError {
+  override name = 'DuplicateUserError'
+  constructor () {
+    super(409, 'username_taken', 'This username is already registered')
+  }
+}
+
+export class StorageUnavailableError extends AppError {
+  override name = 'StorageUnavailableError'
+  constructor (cause?: unknown) {
+    super(503, 'storage_unavailable', 'Storage is unavailable, try again shortly', { cause })
+  }
+}
+
+export class InvalidCredentialsError extends AppError {
+  override name = 'InvalidCredentialsError'
+  constructor () {
+    super(401, 'invalid_credentials', 'Invalid username or password')
+  }
+}
+
+export class InvalidAccessTokenError extends AppError {
+  override name = 'InvalidAccessTokenError'
+  constructor (message = 'Missing, invalid, expired or revoked access token', options?: ErrorOptions) {
+    super(401, 'invalid_token', message, options)
+  }
+}
+
+export class InvalidRefreshTokenError extends AppError {
+  override name = 'InvalidRefreshTokenError'
+  constructor () {
+    super(401, 'invalid_refresh_token', 'Invalid, expired or revoked refresh token')
+  }
+}
+
+export class RefreshTokenSupersededError extends AppError {
+  override name = 'RefreshTokenSupersededError'
+  constructor () {
+    super(401, 'refresh_token_superseded', 'This refresh token was already used; use the newest one')
+  }
+}
+
+export class RefreshTokenReusedError extends AppError {
+  override name = 'RefreshTokenReusedError'
+  constructor () {
+    super(401, 'refresh_token_reused', 'Refresh token reuse detected; the session has been revoked')
+  }
+}

@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto'
+import { InvalidRefreshTokenError, RefreshTokenReusedError, RefreshTokenSupersededError } from './errors.js'
+import type { RevocationView } from './revocations.js'
+import type { Revocation, SessionRecord, Store, UserRecord } from './storage/types.js'
+import { hashRefreshToken, newRefreshToken, type TokenService } from './tokens.js'
+
+export interface TokenPair {
+  access_token: string
+  token_type: 'Bearer'
+  expires_in: number
+  refresh_token: string
+}
+
+export interface ClientInfo { userAgent?: string | undefined, ip?: string | undefined }
+
+export interface SessionServiceOptions {
+  store: Store
+  tokens: TokenService
+  revocations: RevocationView
+  now: () => number
+  refreshTokenTtl: number
+  /** Seconds during which a just-rotated refresh token is refused without killing the session. */
+  reuseGrace: number
+}
+
+export interface SessionService {
+  /** Opens a session for an authenticated user and returns its first token pair. */
+  start (user: UserRecord, client: ClientInfo): Promise<TokenPair>
+  /** Rotates a refresh token: exactly one caller wins; replays are refused, late replays revoke. */
+  refresh (refreshToken: string): Promise<TokenPair>
+  end (session: { userId: string, sessionId: string }): Promise<void>
+  endAll (userId: string): Promise<void>
+}
+
+export function createSessionService (options: SessionServiceOptions): SessionService {
+  const { store, tokens, revocations, now, refreshTokenTtl, reuseGrace } = options
+
+  function pair (user: { id: string, roles: string[] }, sessionId: string, refreshToken: string): TokenPair {
+    return {
+      access_token: tokens.issueAccessToken({ userId: user.id, sessionId, roles: user.roles }),
+      token_type: 'Bearer',
+      expires_in: tokens.accessTokenTtl,
+      refresh_token: refreshToken
+    }
+  }
+
+  async function recordRevoked (userId: string, sessionIds: string[], at: Date): Promise<void> {
+    if (sessionIds.length === 0) return
+    // Every access token of the session was issued before `at` and lives at most accessTokenTtl.
+    const expiresAt = new Date(at.getTime() + tokens.accessTokenTtl * 1000)
+    const list: Revocation[] = sessionIds.map((sessionId) => ({ sessionId, userId, revokedAt: at, expiresAt }))
+    revocations.add(list)
+    await store.recordRevocations(list)
+  }
+
+  async function end ({ userId, sessionId }: { userId: string, sessionId: string }): Promise<void> {
+    const at = new Date(now())
+    await store.revokeSession(sessionId, at)
+    await recordRevoked(userId, [sessionId], at)
+  }
+
+  const revoke = (session: SessionRecord) => end({ userId: session.userId, sessionId: session.id })
+
+  return {
+    async start (user, client) {
+      const at = new Date(now())
+      const refreshToken = newRefreshToken()
+      const sessionId = randomUUID()
+      await store.createSession({
+        id: sessionId,
+        userId: user.id,
+        createdAt: at,
+        lastUsedAt: at,
+        expiresAt: new Date(at.getTime() + refreshTokenTtl * 1000),
+        userAgent: client.userAgent?.slice(0, 512) ?? null,
+        ip: client.ip ?? null,
+        refreshHash: hashRefreshToken(refreshToken)
+      })
+      return pair(user, sessionId, refreshToken)
+    },
+
+    async refresh (refreshToken) {
+      const currentHash = hashRefreshToken(refreshToken)
+      const match = await store.findRefreshToken(currentHash)
+      const at = new Date(now())
+      if (match === null) throw new InvalidRefreshTokenError()
+      const { session, rotatedAt } = match
+      if (session.revokedAt !== null || session.expiresAt <= at) throw new InvalidRefreshTokenError()
+      if (rotatedAt !== null) {
+        if (at.getTime() - rotatedAt.getTime() <= reuseGrace * 1000) throw new RefreshTokenSupersededError()
+        await revoke(session)
+        throw new RefreshTokenReusedError()
+      }
+      const user = await store.findUserById(session.userId)
+      if (user === null) {
+        await revoke(session)
+        throw new InvalidRefreshTokenError()
+      }
+      const nextToken = newRefreshToken()
+      const won = await store.rotateRefreshToken({
+        sessionId: session.id,
+        currentHash,
+        nextHash: hashRefreshToken(nextToken),
+        now: at,
+        expiresAt: new Date(at.getTime() + refreshTokenTtl * 1000)
+      })
+      // Lost the race to a concurrent refresh with the same token: that one got the new pair.
+      if (!won) throw new RefreshTokenSupersededError()
+      return pair(user, session.id, nextToken)
+    },
+
+    end,
+
+    async endAll (userId) {
+      const at = new Date(now())
+      await recordRevoked(userId, await store.revokeUserSessions(userId, at), at)
+    }
+  }
+}

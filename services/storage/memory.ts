@@ -1,0 +1,162 @@
+import { DuplicateUserError } from '../errors.js'
+import type { RefreshTokenMatch, Revocation, Rotation, SessionRecord, Store, UserRecord } from './types.js'
+
+interface RefreshTokenEntry { sessionId: string, rotatedAt: Date | null }
+
+/**
+ * In-process store (successor of the original template's SharedStorage). Every lookup is a Map
+ * access; each method does its check-and-set synchronously, so concurrent callers cannot interleave.
+ * Records are copied in and out, so callers never share mutable state with the store.
+ */
+export function createMemoryStore (): Store {
+  const users = new Map<string, UserRecord>()
+  const userIdByName = new Map<string, string>()
+  const sessions = new Map<string, SessionRecord>()
+  const sessionIdsByUser = new Map<string, Set<string>>()
+  const refreshTokens = new Map<string, RefreshTokenEntry>()
+  const tokenHashesBySession = new Map<string, Set<string>>()
+  /** Sorted by revokedAt (appends are almost always in order), so a sync reads only the tail. */
+  let revocations: Revocation[] = []
+  const revokedSessionIds = new Set<string>()
+
+  const copyUser = (user: UserRecord): UserRecord => ({ ...user, roles: [...user.roles] })
+  const copySession = (session: SessionRecord): SessionRecord => ({ ...session })
+
+  function addToIndex (index: Map<string, Set<string>>, key: string, value: string): void {
+    const set = index.get(key)
+    if (set === undefined) index.set(key, new Set([value]))
+    else set.add(value)
+  }
+
+  function deleteSession (sessionId: string): number {
+    const session = sessions.get(sessionId)
+    if (session === undefined) return 0
+    sessions.delete(sessionId)
+    sessionIdsByUser.get(session.userId)?.delete(sessionId)
+    const hashes = tokenHashesBySession.get(sessionId) ?? new Set()
+    for (const hash of hashes) refreshTokens.delete(hash)
+    tokenHashesBySession.delete(sessionId)
+    return 1 + hashes.size
+  }
+
+  function revoke (session: SessionRecord, now: Date): boolean {
+    if (session.revokedAt !== null) return false
+    session.revokedAt = now
+    return true
+  }
+
+  return {
+    kind: 'memory',
+
+    async createUser (user) {
+      if (userIdByName.has(user.usernameNormalized)) throw new DuplicateUserError()
+      userIdByName.set(user.usernameNormalized, user.id)
+      users.set(user.id, copyUser(user))
+    },
+
+    async findUserById (id) {
+      const user = users.get(id)
+      return user === undefined ? null : copyUser(user)
+    },
+
+    async findUserByUsername (usernameNormalized) {
+      const id = userIdByName.get(usernameNormalized)
+      return id === undefined ? null : this.findUserById(id)
+    },
+
+    async createSession ({ refreshHash, ...session }) {
+      sessions.set(session.id, { ...session, revokedAt: null })
+      addToIndex(sessionIdsByUser, session.userId, session.id)
+      refreshTokens.set(refreshHash, { sessionId: session.id, rotatedAt: null })
+      addToIndex(tokenHashesBySession, session.id, refreshHash)
+    },
+
+    async findRefreshToken (hash): Promise<RefreshTokenMatch | null> {
+      const entry = refreshTokens.get(hash)
+      const session = entry === undefined ? undefined : sessions.get(entry.sessionId)
+      if (entry === undefined || session === undefined) return null
+      return { session: copySession(session), rotatedAt: entry.rotatedAt }
+    },
+
+    async rotateRefreshToken ({ sessionId, currentHash, nextHash, now, expiresAt }: Rotation) {
+      const entry = refreshTokens.get(currentHash)
+      const session = sessions.get(sessionId)
+      if (entry === undefined || session === undefined) return false
+      if (entry.sessionId !== sessionId || entry.rotatedAt !== null || session.revokedAt !== null) return false
+      entry.rotatedAt = now
+      refreshTokens.set(nextHash, { sessionId, rotatedAt: null })
+      addToIndex(tokenHashesBySession, sessionId, nextHash)
+      session.lastUsedAt = now
+      session.expiresAt = expiresAt
+      return true
+    },
+
+    async revokeSession (sessionId, now) {
+      const session = sessions.get(sessionId)
+      return session === undefined ? false : revoke(session, now)
+    },
+
+    async revokeUserSessions (userId, now) {
+      const revoked: string[] = []
+      for (const sessionId of sessionIdsByUser.get(userId) ?? []) {
+        const session = sessions.get(sessionId)
+        if (session !== undefined && revoke(session, now)) revoked.push(sessionId)
+      }
+      return revoked
+    },
+
+    async listUserSessions (userId, now) {
+      const active: SessionRecord[] = []
+      for (const sessionId of sessionIdsByUser.get(userId) ?? []) {
+        const session = sessions.get(sessionId)
+        if (session !== undefined && session.revokedAt === null && session.expiresAt > now) active.push(copySession(session))
+      }
+      return active.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+    },
+
+    async recordRevocations (list) {
+      for (const revocation of list) {
+        if (revokedSessionIds.has(revocation.sessionId)) continue
+        revokedSessionIds.add(revocation.sessionId)
+        const at = firstIndexAtOrAfter(revocations, revocation.revokedAt.getTime() + 1)
+        revocations.splice(at, 0, { ...revocation })
+      }
+    },
+
+    async listRevocationsSince (since, now) {
+      return revocations
+        .slice(firstIndexAtOrAfter(revocations, since.getTime()))
+        .filter((revocation) => revocation.expiresAt > now)
+        .map((revocation) => ({ ...revocation }))
+    },
+
+    async pruneExpired (now) {
+      let removed = 0
+      for (const session of [...sessions.values()]) {
+        if (session.expiresAt <= now) removed += deleteSession(session.id)
+      }
+      const kept = revocations.filter((revocation) => revocation.expiresAt > now)
+      for (const revocation of revocations) {
+        if (revocation.expiresAt <= now) revokedSessionIds.delete(revocation.sessionId)
+      }
+      removed += revocations.length - kept.length
+      revocations = kept
+      return removed
+    },
+
+    async ping () {},
+    async close () {}
+  }
+}
+
+/** Binary search: index of the first revocation with revokedAt >= time (list sorted by revokedAt). */
+function firstIndexAtOrAfter (list: Revocation[], time: number): number {
+  let low = 0
+  let high = list.length
+  while (low < high) {
+    const middle = (low + high) >>> 1
+    if ((list[middle] as Revocation).revokedAt.getTime() < time) low = middle + 1
+    else high = middle
+  }
+  return low
+}

@@ -1,0 +1,97 @@
+/**
+ * The storage contract. Adapters persist; services hold the rules. Every adapter (memory,
+ * MySQL, MongoDB) passes the same suite in test/storage/contract.ts.
+ *
+ * Errors: adapters throw DuplicateUserError for a taken normalised username and
+ * StorageUnavailableError when the backend cannot be reached or times out; never a driver error.
+ * Identifiers are strings made by the services (UUIDs); times are Date objects.
+ */
+
+export interface UserRecord {
+  id: string
+  username: string
+  /** Lower-cased username: the unique key. */
+  usernameNormalized: string
+  email: string | null
+  /** argon2id PHC string; never anything else. */
+  passwordHash: string
+  roles: string[]
+  createdAt: Date
+}
+
+export interface SessionRecord {
+  id: string
+  userId: string
+  createdAt: Date
+  lastUsedAt: Date
+  /** When the current refresh token stops working (sliding: set on every rotation). */
+  expiresAt: Date
+  revokedAt: Date | null
+  userAgent: string | null
+  ip: string | null
+}
+
+export interface NewSession extends Omit<SessionRecord, 'revokedAt'> {
+  /** SHA-256 (hex) of the first refresh token. */
+  refreshHash: string
+}
+
+/** A refresh token found by its hash, with the session it belongs to. */
+export interface RefreshTokenMatch {
+  session: SessionRecord
+  /** null while this token is the session's current one; the rotation time otherwise. */
+  rotatedAt: Date | null
+}
+
+export interface Rotation {
+  sessionId: string
+  /** Hash of the token being used: must still be the current one. */
+  currentHash: string
+  nextHash: string
+  now: Date
+  expiresAt: Date
+}
+
+export interface Revocation {
+  sessionId: string
+  userId: string
+  revokedAt: Date
+  /** After this, every access token of the session has expired anyway: the record may go. */
+  expiresAt: Date
+}
+
+export interface Store {
+  readonly kind: 'memory' | 'mysql' | 'mongodb'
+
+  /** Inserts a user; throws DuplicateUserError when usernameNormalized is taken (race-safe). */
+  createUser (user: UserRecord): Promise<void>
+  findUserById (id: string): Promise<UserRecord | null>
+  findUserByUsername (usernameNormalized: string): Promise<UserRecord | null>
+
+  createSession (session: NewSession): Promise<void>
+  /** Finds a current or already-rotated refresh token by hash. */
+  findRefreshToken (hash: string): Promise<RefreshTokenMatch | null>
+  /**
+   * Atomically retires `currentHash` and makes `nextHash` current. Exactly one of any number of
+   * concurrent callers with the same currentHash gets true; the others get false. Returns false
+   * as well when the session is revoked or the hash is not current.
+   */
+  rotateRefreshToken (rotation: Rotation): Promise<boolean>
+  /** Marks one session revoked; true when it was active before. */
+  revokeSession (sessionId: string, now: Date): Promise<boolean>
+  /** Marks every active session of a user revoked; returns the ids it revoked. */
+  revokeUserSessions (userId: string, now: Date): Promise<string[]>
+  /** Active (not revoked, not expired at `now`) sessions of a user, oldest first. */
+  listUserSessions (userId: string, now: Date): Promise<SessionRecord[]>
+
+  /** Records revocations (idempotent per session id). */
+  recordRevocations (revocations: Revocation[]): Promise<void>
+  /** Revocations with revokedAt >= since that have not expired at `now`, oldest first. */
+  listRevocationsSince (since: Date, now: Date): Promise<Revocation[]>
+
+  /** Deletes expired sessions, refresh tokens and revocations; returns how many records went. */
+  pruneExpired (now: Date): Promise<number>
+  /** Resolves when the backend answers; throws StorageUnavailableError otherwise. */
+  ping (): Promise<void>
+  close (): Promise<void>
+}

@@ -1,0 +1,72 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import { InvalidAccessTokenError } from './errors.js'
+
+/** Marker that tells an access token apart from anything else we might sign. */
+export const ACCESS_TOKEN_TYPE = 'access'
+
+export interface AccessClaims {
+  sub: string
+  sid: string
+  jti: string
+  typ: typeof ACCESS_TOKEN_TYPE
+  roles: string[]
+  iat: number
+  exp: number
+  iss: string
+  aud: string
+}
+
+export type AccessPayload = Pick<AccessClaims, 'sub' | 'sid' | 'jti' | 'typ' | 'roles'>
+
+export interface TokenServiceOptions {
+  /** Signs with the pinned algorithm, issuer, audience and expiry (a signer built once). */
+  sign: (payload: AccessPayload) => string
+  /** Verifies signature, algorithm, issuer, audience and expiry (a cached verifier built once). */
+  verify: (token: string) => unknown
+  accessTokenTtl: number
+}
+
+export interface TokenService {
+  issueAccessToken (subject: { userId: string, sessionId: string, roles: string[] }): string
+  /** Returns the claims of a valid access token; throws InvalidAccessTokenError otherwise. */
+  verifyAccessToken (token: string): AccessClaims
+  readonly accessTokenTtl: number
+}
+
+/** A refresh token: 256 random bits, base64url; only its hash is ever stored. */
+export function newRefreshToken (): string {
+  return randomBytes(32).toString('base64url')
+}
+
+export function hashRefreshToken (token: string): string {
+  return createHash('sha256').update(token).digest('hex')
+}
+
+export function createTokenService ({ sign, verify, accessTokenTtl }: TokenServiceOptions): TokenService {
+  return {
+    accessTokenTtl,
+
+    issueAccessToken ({ userId, sessionId, roles }) {
+      return sign({ sub: userId, sid: sessionId, jti: randomUUID(), typ: ACCESS_TOKEN_TYPE, roles })
+    },
+
+    verifyAccessToken (token) {
+      let claims: unknown
+      try {
+        claims = verify(token)
+      } catch (error) {
+        throw new InvalidAccessTokenError(undefined, { cause: error })
+      }
+      if (!isAccessClaims(claims)) throw new InvalidAccessTokenError()
+      return claims
+    }
+  }
+}
+
+function isAccessClaims (claims: unknown): claims is AccessClaims {
+  if (typeof claims !== 'object' || claims === null) return false
+  const c = claims as Record<string, unknown>
+  return c.typ === ACCESS_TOKEN_TYPE &&
+    typeof c.sub === 'string' && typeof c.sid === 'string' && typeof c.jti === 'string' &&
+    Array.isArray(c.roles) && c.roles.every((role) => typeof role === 'string')
+}

@@ -1,0 +1,9 @@
+import t from 'tap'
+import { createMemoryStore } from '../../services/storage/memory.js'
+import { storeContract } from './contract.js'
+
+storeContract(t, async (t) => {
+  const store = createMemoryStore()
+  t.teardown(() => store.close())
+  return store
+})
