@@ -28,7 +28,7 @@ export const LoginBody = Type.Union([
 ])
 
 export const RefreshBody = Type.Object({
-  refresh_token: Type.String({ minLength: 1, maxLength: 256 })
+  refresh_token: Type.String({ minLength: 1, maxLength: 1024 })
 }, { additionalProperties: false })
 
 export const TokenPairReply = Type.Object({

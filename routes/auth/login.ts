@@ -21,7 +21,8 @@ const login: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async (request, reply) => {
     let user = request.authenticatedUser
     if (user === null) {
-      if (request.body === null) throw new InvalidCredentialsError()
+      // No body at all arrives as undefined (validated as null).
+      if (request.body == null) throw new InvalidCredentialsError()
       user = await users.authenticate(request.body.username, request.body.password)
     }
     const pair = await sessions.start(user, { userAgent: request.headers['user-agent'], ip: request.ip })

@@ -1,0 +1,47 @@
+import t from 'tap'
+import { ConfigError, loadConfig } from '../../services/config.js'
+
+t.test('loadConfig - should apply the documented defaults', async (t) => {
+  const config = loadConfig({})
+  t.match(config, {
+    HOST: '127.0.0.1',
+    PORT: 3000,
+    LOG_LEVEL: 'info',
+    STORAGE_URL: 'memory://',
+    ACCESS_TOKEN_TTL: 900,
+    REFRESH_TOKEN_TTL: 1209600,
+    REFRESH_REUSE_GRACE: 10,
+    STORAGE_TIMEOUT_MS: 5000,
+    corsOrigins: null,
+    jwtSecretGenerated: true
+  })
+  t.ok(Buffer.byteLength(config.JWT_SECRET) >= 32, 'a generated secret is long')
+  t.not(loadConfig({}).JWT_SECRET, config.JWT_SECRET, 'a generated secret is random')
+})
+
+t.test('loadConfig - should convert numbers and keep a given secret', async (t) => {
+  const config = loadConfig({ PORT: '8080', ACCESS_TOKEN_TTL: '60', JWT_SECRET: 'abc', LOG_LEVEL: 'warn' })
+  t.equal(config.PORT, 8080)
+  t.equal(config.ACCESS_TOKEN_TTL, 60)
+  t.equal(config.JWT_SECRET, 'abc')
+  t.equal(config.jwtSecretGenerated, false)
+})
+
+t.test('loadConfig - should name the variable of a bad value', async (t) => {
+  for (const [name, value] of [['PORT', 'eighty'], ['PORT', '70000'], ['LOG_LEVEL', 'loud'], ['ACCESS_TOKEN_TTL', '0'], ['REFRESH_REUSE_GRACE', '-1'], ['STORAGE_TIMEOUT_MS', '1.5']]) {
+    t.throws(() => loadConfig({ [name as string]: value }), { name: 'ConfigError', message: new RegExp(`\\b${name}\\b`) }, `${name}=${value}`)
+  }
+})
+
+t.test('loadConfig - should refuse production without a strong JWT_SECRET', async (t) => {
+  t.throws(() => loadConfig({ NODE_ENV: 'production' }), { message: /JWT_SECRET/ })
+  t.throws(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short' }), ConfigError)
+  t.equal(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).JWT_SECRET, 'x'.repeat(32))
+})
+
+t.test('loadConfig - should parse CORS_ORIGINS into exact origins', async (t) => {
+  t.same(loadConfig({ CORS_ORIGINS: 'https://a.example, http://localhost:5173' }).corsOrigins, ['https://a.example', 'http://localhost:5173'])
+  t.throws(() => loadConfig({ CORS_ORIGINS: '*' }), { message: /CORS_ORIGINS/ })
+  t.throws(() => loadConfig({ CORS_ORIGINS: 'not an origin' }), { message: /CORS_ORIGINS/ })
+  t.throws(() => loadConfig({ CORS_ORIGINS: 'https://a.example/path' }), { message: /CORS_ORIGINS/ })
+})

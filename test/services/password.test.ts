@@ -1,0 +1,26 @@
+import t from 'tap'
+import { createPasswordHasher } from '../../services/password.js'
+
+t.test('hash - should produce an argon2id hash with the OWASP parameters and a random salt', async (t) => {
+  const hasher = await createPasswordHasher()
+  const first = await hasher.hash('pässwörd with spaces: and colons')
+  const second = await hasher.hash('pässwörd with spaces: and colons')
+  const [, algorithm, version, params] = first.split('$')
+  t.equal(algorithm, 'argon2id')
+  t.equal(version, 'v=19')
+  t.same(params?.split(',').sort(), ['m=19456', 'p=1', 't=2'])
+  t.not(first, second)
+  t.equal(await hasher.verify(first, 'pässwörd with spaces: and colons'), true)
+  t.equal(await hasher.verify(first, 'pässwörd with spaces: and colon'), false)
+})
+
+t.test('verify - should treat anything but an argon2id hash as a mismatch', async (t) => {
+  const hasher = await createPasswordHasher()
+  t.equal(await hasher.verify('plaintext-password', 'plaintext-password'), false)
+  t.equal(await hasher.verify('', ''), false)
+})
+
+t.test('verifyDummy - should always answer false', async (t) => {
+  const hasher = await createPasswordHasher()
+  t.equal(await hasher.verifyDummy('anything'), false)
+})
