@@ -11,7 +11,4 @@ declare module 'fastify' {
 export default fp<AppOptions>(async (fastify, opts) => {
   const config = opts.config ?? loadConfig(process.env)
   fastify.decorate('config', config)
-  if (config.jwtSecretGenerated) {
-    fastify.log.warn('JWT_SECRET is not set: using a random secret for this process; tokens will not survive a restart')
-  }
 }, { name: 'config', fastify: '5.x' })

@@ -1,5 +1,7 @@
 import jwt from '@fastify/jwt'
 import fp from 'fastify-plugin'
+import { loadKeySet, type KeySet } from '../services/keys.js'
+import { createAccessTokenVerifier } from '../services/token-verifier.js'
 import type { AccessClaims, AccessPayload } from '../services/tokens.js'
 
 declare module '@fastify/jwt' {
@@ -9,30 +11,41 @@ declare module '@fastify/jwt' {
   }
 }
 
-/** Only this algorithm is signed and accepted; a token naming another one (or none) is refused. */
-export const ACCESS_TOKEN_ALGORITHM = 'HS256'
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Our signing keys: the newest signs, all verify. */
+    signingKeys: KeySet
+    /** Verifies an access token against our own key set only (see services/token-verifier.ts). */
+    verifyAccessJwt: (token: string) => unknown
+  }
+}
 
 /**
- * @fastify/jwt with one signer and one cached verifier, both built once at start-up:
- * algorithm, issuer, audience and lifetime are pinned here, never taken from a token.
+ * Signing: @fastify/jwt with one signer built at start-up from the newest key, algorithm,
+ * kid, issuer, audience and lifetime pinned. Verification: one cached verifier per configured
+ * key, chosen by kid from our own set, the algorithm pinned to the key's type.
  */
 export default fp(async (fastify) => {
-  const { JWT_SECRET, JWT_ISSUER, JWT_AUDIENCE, ACCESS_TOKEN_TTL } = fastify.config
+  const config = fastify.config
+  const keys = loadKeySet({ algorithm: config.JWT_ALGORITHM, secret: config.JWT_SECRET, privateKeys: config.JWT_PRIVATE_KEYS })
+  const { current } = keys
+  const secret = current.publicJwk === null ? current.signingKey : { private: current.signingKey, public: current.verifyingKey }
   await fastify.register(jwt, {
-    secret: JWT_SECRET,
+    secret,
     sign: {
-      algorithm: ACCESS_TOKEN_ALGORITHM,
-      iss: JWT_ISSUER,
-      aud: JWT_AUDIENCE,
-      expiresIn: ACCESS_TOKEN_TTL
+      algorithm: current.alg,
+      kid: current.kid,
+      iss: config.JWT_ISSUER,
+      aud: config.JWT_AUDIENCE,
+      expiresIn: config.ACCESS_TOKEN_TTL
     },
-    verify: {
-      algorithms: [ACCESS_TOKEN_ALGORITHM],
-      allowedIss: JWT_ISSUER,
-      allowedAud: JWT_AUDIENCE,
-      requiredClaims: ['sub', 'sid', 'jti', 'iat', 'exp', 'iss', 'aud'],
-      cache: 10_000,
-      errorCacheTTL: 60_000
-    }
+    // request.jwtVerify() stays safe if a route calls it, but the guard uses verifyAccessJwt.
+    verify: { algorithms: [current.alg], allowedIss: config.JWT_ISSUER, allowedAud: config.JWT_AUDIENCE }
   })
+  fastify.decorate('signingKeys', keys)
+  fastify.decorate('verifyAccessJwt', createAccessTokenVerifier({ keys, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }))
+  if (config.JWT_ALGORITHM === 'HS256' && config.jwtSecretGenerated) {
+    fastify.log.warn('JWT_SECRET is not set: using a random secret for this process; tokens will not survive a restart')
+  }
+  fastify.log.info({ alg: current.alg, kid: current.kid, keys: keys.byKid.size }, 'signing keys loaded')
 }, { name: 'jwt', dependencies: ['config'] })

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin'
 import type { AppOptions } from '../services/config.js'
+import { createOAuthService, type OAuthService } from '../services/oauth.js'
 import { createPasswordHasher } from '../services/password.js'
 import { createRevocationView, type RevocationView } from '../services/revocations.js'
 import { createSessionService, type SessionService } from '../services/sessions.js'
@@ -12,6 +13,7 @@ declare module 'fastify' {
     sessions: SessionService
     tokens: TokenService
     revocations: RevocationView
+    oauth: OAuthService
   }
 }
 
@@ -24,7 +26,7 @@ export default fp<AppOptions>(async (fastify, opts) => {
   const password = await createPasswordHasher()
   const tokens = createTokenService({
     sign: (payload) => fastify.jwt.sign(payload),
-    verify: (token) => fastify.jwt.verify(token),
+    verify: fastify.verifyAccessJwt,
     accessTokenTtl: config.ACCESS_TOKEN_TTL
   })
   const revocations = createRevocationView({
@@ -48,12 +50,14 @@ export default fp<AppOptions>(async (fastify, opts) => {
   fastify.decorate('tokens', tokens)
   fastify.decorate('revocations', revocations)
   fastify.decorate('users', createUserService({ store, password, now }))
-  fastify.decorate('sessions', createSessionService({
+  const sessions = createSessionService({
     store,
     tokens,
     revocations,
     now,
     refreshTokenTtl: config.REFRESH_TOKEN_TTL,
     reuseGrace: config.REFRESH_REUSE_GRACE
-  }))
+  })
+  fastify.decorate('sessions', sessions)
+  fastify.decorate('oauth', createOAuthService({ store, tokens, sessions, revocations, now, clients: config.introspectionClients }))
 }, { name: 'services', dependencies: ['config', 'jwt', 'storage'] })

@@ -17,14 +17,17 @@ export const EnvSchema = Type.Object({
   STORAGE_URL: Type.String({ minLength: 1, default: 'memory://' }),
   STORAGE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }),
   STORAGE_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 600000, default: 5000 }),
+  JWT_ALGORITHM: Type.Union([Type.Literal('HS256'), Type.Literal('EdDSA'), Type.Literal('ES256'), Type.Literal('RS256')], { default: 'HS256' }),
   JWT_SECRET: Type.Optional(Type.String({ minLength: 1 })),
+  JWT_PRIVATE_KEYS: Type.Optional(Type.String({ minLength: 1 })),
   JWT_ISSUER: Type.String({ minLength: 1, default: 'fastify-jwt-auth-server' }),
   JWT_AUDIENCE: Type.String({ minLength: 1, default: 'fastify-jwt-auth-server' }),
   ACCESS_TOKEN_TTL: Seconds(900),
   REFRESH_TOKEN_TTL: Seconds(1209600),
   REFRESH_REUSE_GRACE: Seconds(10, 0),
   REVOCATION_SYNC_INTERVAL_MS: Type.Integer({ minimum: 50, maximum: 3600000, default: 1000 }),
-  CORS_ORIGINS: Type.Optional(Type.String())
+  CORS_ORIGINS: Type.Optional(Type.String()),
+  INTROSPECTION_CLIENTS: Type.Optional(Type.String({ pattern: '^[^:,]+:[^,]+(,[^:,]+:[^,]+)*$' }))
 })
 
 export type Env = Static<typeof EnvSchema>

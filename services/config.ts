@@ -2,12 +2,14 @@ import { randomBytes } from 'node:crypto'
 import { Value } from 'typebox/value'
 import { EnvSchema, type Env } from '../schemas/env.js'
 
-export interface AppConfig extends Omit<Env, 'JWT_SECRET' | 'CORS_ORIGINS'> {
+export interface AppConfig extends Omit<Env, 'JWT_SECRET' | 'CORS_ORIGINS' | 'INTROSPECTION_CLIENTS'> {
   JWT_SECRET: string
   /** True when no JWT_SECRET was given and a random one was made for this process. */
   jwtSecretGenerated: boolean
   /** Parsed CORS_ORIGINS; null means any origin, without credentials. */
   corsOrigins: string[] | null
+  /** INTROSPECTION_CLIENTS as client id -> secret. */
+  introspectionClients: Map<string, string>
 }
 
 export class ConfigError extends Error {
@@ -31,15 +33,26 @@ export function loadConfig (source: Record<string, string | undefined> = process
   }
   const checked = env as Env
   const production = checked.NODE_ENV === 'production'
-  if (production && Buffer.byteLength(checked.JWT_SECRET ?? '') < MIN_PRODUCTION_SECRET_BYTES) {
-    throw new ConfigError(`JWT_SECRET must be set to at least ${MIN_PRODUCTION_SECRET_BYTES} bytes when NODE_ENV=production (generate one with: openssl rand -base64 48)`)
+  if (production && checked.JWT_ALGORITHM === 'HS256' && Buffer.byteLength(checked.JWT_SECRET ?? '') < MIN_PRODUCTION_SECRET_BYTES) {
+    throw new ConfigError(`JWT_SECRET must be set to at least ${MIN_PRODUCTION_SECRET_BYTES} bytes when NODE_ENV=production and JWT_ALGORITHM=HS256 (generate one with: openssl rand -base64 48)`)
   }
   return {
     ...checked,
     JWT_SECRET: checked.JWT_SECRET ?? randomBytes(48).toString('base64url'),
     jwtSecretGenerated: checked.JWT_SECRET === undefined,
-    corsOrigins: parseOrigins(checked.CORS_ORIGINS)
+    corsOrigins: parseOrigins(checked.CORS_ORIGINS),
+    introspectionClients: parseClients(checked.INTROSPECTION_CLIENTS)
   }
+}
+
+/** "id:secret,id2:secret2" (the schema checks the shape; a secret may contain ':'). */
+function parseClients (raw: string | undefined): Map<string, string> {
+  const clients = new Map<string, string>()
+  for (const pair of raw?.split(',') ?? []) {
+    const colon = pair.indexOf(':')
+    clients.set(pair.slice(0, colon).trim(), pair.slice(colon + 1))
+  }
+  return clients
 }
 
 function parseOrigins (raw: string | undefined): string[] | null {

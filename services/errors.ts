@@ -61,3 +61,8 @@ export class RefreshTokenReusedError extends AppError {
     super(401, 'refresh_token_reused', 'Refresh token reuse detected; the session has been revoked')
   }
 }
+
+/** An RFC 6749 section 5.2 error, answered as `{ error, error_description }` by routes/oauth. */
+export class OAuthError extends AppError {
+  override name = 'OAuthError'
+}

@@ -8,8 +8,8 @@ export function forgeHs (header: Record<string, unknown>, payload: Record<string
   return `${input}.${createHmac(hash, secret).update(input).digest('base64url')}`
 }
 
-export function forgeUnsigned (payload: Record<string, unknown>): string {
-  return `${b64({ alg: 'none', typ: 'JWT' })}.${b64(payload)}.`
+export function forgeUnsigned (payload: Record<string, unknown>, kid?: unknown): string {
+  return `${b64({ alg: 'none', typ: 'JWT', kid })}.${b64(payload)}.`
 }
 
 export function decodePayload (token: string): Record<string, unknown> {

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { bearer, build, registerAndLogin, TEST_SECRET } from '../helper.js'
-import { decodePayload, forgeHs, forgeUnsigned } from '../forge.js'
+import { decodeHeader, decodePayload, forgeHs, forgeUnsigned } from '../forge.js'
 
 const ISS = 'fastify-jwt-auth-server'
 
@@ -9,21 +9,22 @@ t.test('guard - should refuse every forged, altered or misplaced token with 401 
   const user = await registerAndLogin(app)
   const now = Math.floor(Date.now() / 1000)
   const good = decodePayload(user.access_token)
+  const hs = decodeHeader(user.access_token) // { alg, typ, kid }: forged tokens name our real key
   const claims = { ...good, iat: now, exp: now + 600 }
   const [header, payload, signature] = user.access_token.split('.') as [string, string, string]
   const flipped = signature.slice(0, -2) + (signature.endsWith('AA') ? 'BB' : 'AA')
 
   const attacks: Record<string, string> = {
-    'alg none': forgeUnsigned(claims),
-    'alg none with our signature kept': `${forgeUnsigned(claims).slice(0, -1)}${signature}`,
-    'HS512 with the right secret': forgeHs({ alg: 'HS512', typ: 'JWT' }, claims, TEST_SECRET, 'sha512'),
-    'HS256 with another secret': forgeHs({ alg: 'HS256', typ: 'JWT' }, claims, 'another-secret-another-secret-another'),
-    expired: forgeHs({ alg: 'HS256', typ: 'JWT' }, { ...claims, iat: now - 2000, exp: now - 1000 }, TEST_SECRET),
-    'wrong issuer': forgeHs({ alg: 'HS256', typ: 'JWT' }, { ...claims, iss: 'evil' }, TEST_SECRET),
-    'wrong audience': forgeHs({ alg: 'HS256', typ: 'JWT' }, { ...claims, aud: 'other-service' }, TEST_SECRET),
-    'wrong type marker': forgeHs({ alg: 'HS256', typ: 'JWT' }, { ...claims, typ: 'refresh' }, TEST_SECRET),
-    'no type marker': forgeHs({ alg: 'HS256', typ: 'JWT' }, { ...claims, typ: undefined }, TEST_SECRET),
-    'no session id': forgeHs({ alg: 'HS256', typ: 'JWT' }, { ...claims, sid: undefined }, TEST_SECRET),
+    'alg none': forgeUnsigned(claims, hs.kid),
+    'alg none with our signature kept': `${forgeUnsigned(claims, hs.kid).slice(0, -1)}${signature}`,
+    'HS512 with the right secret': forgeHs({ ...hs, alg: 'HS512' }, claims, TEST_SECRET, 'sha512'),
+    'HS256 with another secret': forgeHs(hs, claims, 'another-secret-another-secret-another'),
+    expired: forgeHs(hs, { ...claims, iat: now - 2000, exp: now - 1000 }, TEST_SECRET),
+    'wrong issuer': forgeHs(hs, { ...claims, iss: 'evil' }, TEST_SECRET),
+    'wrong audience': forgeHs(hs, { ...claims, aud: 'other-service' }, TEST_SECRET),
+    'wrong type marker': forgeHs(hs, { ...claims, typ: 'refresh' }, TEST_SECRET),
+    'no type marker': forgeHs(hs, { ...claims, typ: undefined }, TEST_SECRET),
+    'no session id': forgeHs(hs, { ...claims, sid: undefined }, TEST_SECRET),
     'altered payload': `${header}.${Buffer.from(JSON.stringify({ ...good, roles: ['admin'] })).toString('base64url')}.${signature}`,
     'altered signature': `${header}.${payload}.${flipped}`,
     'stripped signature': `${header}.${payload}.`,
@@ -38,6 +39,9 @@ t.test('guard - should refuse every forged, altered or misplaced token with 401 
     t.match(res.headers['www-authenticate'], /^Bearer /, name)
   }
   t.equal((await app.inject({ url: '/protected/hello', headers: bearer(user.access_token) })).statusCode, 200, 'the genuine token still works')
+  const control = forgeHs(hs, claims, TEST_SECRET)
+  t.equal((await app.inject({ url: '/protected/hello', headers: bearer(control) })).statusCode, 200,
+    'control: the same forging with the right secret and claims passes, so each refusal above has its own cause')
   t.equal(ISS, good.iss)
 })
 

@@ -1,0 +1,18 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { oauthErrorReplies, TokenReference } from '../../schemas/oauth.js'
+
+/** RFC 7009: revokes the session of a refresh or access token; 200 even for unknown tokens. */
+const revoke: FastifyPluginAsyncTypebox = async (fastify) => {
+  const { oauth } = fastify
+
+  fastify.post('/revoke', {
+    schema: { body: TokenReference, response: { 200: Type.Null(), ...oauthErrorReplies(400, 503) } }
+  }, async (request, reply) => {
+    const { token, token_type_hint: hint } = request.body
+    await oauth.revoke(token, hint === 'access_token' || hint === 'refresh_token' ? hint : undefined)
+    return reply.code(200).send(null)
+  })
+}
+
+export default revoke

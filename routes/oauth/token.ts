@@ -1,0 +1,41 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { TokenPairReply } from '../../schemas/auth.js'
+import { oauthErrorReplies, TokenRequest } from '../../schemas/oauth.js'
+import { OAuthError } from '../../services/errors.js'
+
+const BASIC = /^\s*basic\b/i
+
+/**
+ * RFC 6749 token endpoint: the password grant (section 4.3; credentials in the body or HTTP
+ * Basic) and the refresh_token grant (section 6), on the same sessions as /auth/*.
+ */
+const token: FastifyPluginAsyncTypebox = async (fastify) => {
+  const { users, sessions } = fastify
+
+  fastify.post('/token', {
+    schema: {
+      body: TokenRequest,
+      response: { 200: TokenPairReply, ...oauthErrorReplies(400, 401, 503) }
+    },
+    preHandler (request, reply, done) {
+      const wantsBasic = request.body.grant_type === 'password' && request.body.username === undefined
+      if (wantsBasic && BASIC.test(request.headers.authorization ?? '')) fastify.basicAuth(request, reply, done)
+      else done()
+    }
+  }, async (request) => {
+    const { grant_type: grantType, username, password, refresh_token: refreshToken } = request.body
+    if (grantType === 'refresh_token') {
+      if (refreshToken === undefined) throw new OAuthError(400, 'invalid_request', 'refresh_token is required')
+      return sessions.refresh(refreshToken)
+    }
+    if (grantType !== 'password') throw new OAuthError(400, 'unsupported_grant_type', 'Supported grant types: password, refresh_token')
+    let user = request.authenticatedUser
+    if (user === null) {
+      if (username === undefined || password === undefined) throw new OAuthError(400, 'invalid_request', 'username and password are required')
+      user = await users.authenticate(username, password)
+    }
+    return sessions.start(user, { userAgent: request.headers['user-agent'], ip: request.ip })
+  })
+}
+
+export default token

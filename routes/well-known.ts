@@ -1,0 +1,69 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+
+const Jwks = Type.Object({
+  keys: Type.Array(Type.Object({
+    kty: Type.String(),
+    kid: Type.String(),
+    alg: Type.String(),
+    use: Type.Literal('sig'),
+    crv: Type.Optional(Type.String()),
+    x: Type.Optional(Type.String()),
+    y: Type.Optional(Type.String()),
+    n: Type.Optional(Type.String()),
+    e: Type.Optional(Type.String())
+  }))
+})
+
+const Discovery = Type.Object({
+  issuer: Type.String(),
+  jwks_uri: Type.String(),
+  token_endpoint: Type.String(),
+  revocation_endpoint: Type.String(),
+  introspection_endpoint: Type.String(),
+  grant_types_supported: Type.Array(Type.String()),
+  response_types_supported: Type.Array(Type.String()),
+  token_endpoint_auth_methods_supported: Type.Array(Type.String()),
+  revocation_endpoint_auth_methods_supported: Type.Array(Type.String()),
+  introspection_endpoint_auth_methods_supported: Type.Array(Type.String()),
+  id_token_signing_alg_values_supported: Type.Array(Type.String())
+})
+
+/** Public keys (JWKS) and a discovery document, so other services verify our tokens on their own. */
+const wellKnown: FastifyPluginAsyncTypebox = async (fastify) => {
+  const { signingKeys, config } = fastify
+  // Only public members; a shared HS256 secret is never published.
+  const jwks = {
+    keys: [...signingKeys.byKid.values()].flatMap(({ publicJwk }) => publicJwk === null ? [] : [publicJwk as Record<string, unknown> & { kty: string, kid: string, alg: string, use: 'sig' }])
+  }
+  const issuerUrl = /^https?:\/\//.test(config.JWT_ISSUER) ? config.JWT_ISSUER.replace(/\/+$/, '') : null
+  const baseUrl = (request: FastifyRequest) => issuerUrl ?? `${request.protocol}://${request.host}`
+
+  fastify.get('/.well-known/jwks.json', { schema: { response: { 200: Jwks } } }, async (_request, reply) => {
+    return reply.header('cache-control', 'public, max-age=300').send(jwks)
+  })
+
+  const discovery = async (request: FastifyRequest) => {
+    const base = baseUrl(request)
+    return {
+      issuer: config.JWT_ISSUER,
+      jwks_uri: `${base}/.well-known/jwks.json`,
+      token_endpoint: `${base}/oauth/token`,
+      revocation_endpoint: `${base}/oauth/revoke`,
+      introspection_endpoint: `${base}/oauth/introspect`,
+      grant_types_supported: ['password', 'refresh_token'],
+      response_types_supported: [],
+      token_endpoint_auth_methods_supported: ['none'],
+      revocation_endpoint_auth_methods_supported: ['none'],
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic'],
+      // Required by OpenID discovery clients; here it names the access tokens' algorithm.
+      id_token_signing_alg_values_supported: [signingKeys.algorithm]
+    }
+  }
+  const schema = { response: { 200: Discovery } }
+  fastify.get('/.well-known/openid-configuration', { schema }, discovery)
+  fastify.get('/.well-known/oauth-authorization-server', { schema }, discovery)
+}
+
+export default wellKnown

@@ -1,0 +1,92 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
+import type { RevocationView } from './revocations.js'
+import type { SessionService } from './sessions.js'
+import type { Store } from './storage/types.js'
+import { hashRefreshToken, type TokenService } from './tokens.js'
+
+export type TokenTypeHint = 'access_token' | 'refresh_token'
+
+export type Introspection =
+  | { active: false }
+  | { active: true, token_type: TokenTypeHint, sub: string, sid: string, exp: number, iat?: number, iss?: string, aud?: string, scope?: string, roles?: string[], jti?: string }
+
+export interface OAuthService {
+  /** RFC 7009: ends the session a refresh or access token belongs to; unknown tokens are fine. */
+  revoke (token: string, hint?: TokenTypeHint): Promise<void>
+  /** RFC 7662: `{active:false}` for anything invalid, expired or revoked. */
+  introspect (token: string, hint?: TokenTypeHint): Promise<Introspection>
+  /** Checks HTTP Basic client credentials against INTROSPECTION_CLIENTS in constant time. */
+  isIntrospectionClient (clientId: string, secret: string): boolean
+}
+
+const digest = (value: string) => createHash('sha256').update(value).digest()
+
+export function createOAuthService ({ store, tokens, sessions, revocations, now, clients }: {
+  store: Store
+  tokens: TokenService
+  sessions: SessionService
+  revocations: RevocationView
+  now: () => number
+  clients: Map<string, string>
+}): OAuthService {
+  const clientDigests = new Map([...clients].map(([id, secret]) => [id, digest(secret)]))
+  const decoy = digest('no such client')
+
+  function accessClaims (token: string) {
+    if (token.split('.').length !== 3) return null
+    try {
+      return tokens.verifyAccessToken(token)
+    } catch {
+      return null // any invalid access token simply is not one of ours
+    }
+  }
+
+  async function refreshMatch (token: string) {
+    return token.length > 1024 ? null : store.findRefreshToken(hashRefreshToken(token))
+  }
+
+  /** null when the token is not a valid access token of ours. */
+  function introspectAccess (token: string): Introspection | null {
+    const claims = accessClaims(token)
+    if (claims === null) return null
+    if (revocations.isRevoked(claims.sid)) return { active: false }
+    const { sub, sid, exp, iat, iss, aud, roles, jti } = claims
+    return { active: true, token_type: 'access_token', sub, sid, exp, iat, iss, aud, roles, scope: roles.join(' '), jti }
+  }
+
+  /** null when the token is not the current refresh token of a live session. */
+  async function introspectRefresh (token: string): Promise<Introspection | null> {
+    const match = await refreshMatch(token)
+    if (match === null || match.rotatedAt !== null || match.session.revokedAt !== null || match.session.expiresAt.getTime() <= now()) return null
+    const { session } = match
+    return { active: true, token_type: 'refresh_token', sub: session.userId, sid: session.id, exp: Math.floor(session.expiresAt.getTime() / 1000) }
+  }
+
+  return {
+    async revoke (token, hint) {
+      const order = hint === 'access_token' ? ['access', 'refresh'] : ['refresh', 'access']
+      for (const kind of order) {
+        if (kind === 'refresh') {
+          const match = await refreshMatch(token)
+          if (match !== null) return sessions.end({ userId: match.session.userId, sessionId: match.session.id })
+        } else {
+          const claims = accessClaims(token)
+          if (claims !== null) return sessions.end({ userId: claims.sub, sessionId: claims.sid })
+        }
+      }
+    },
+
+    async introspect (token, hint) {
+      const found = hint === 'refresh_token'
+        ? await introspectRefresh(token) ?? introspectAccess(token)
+        : introspectAccess(token) ?? await introspectRefresh(token)
+      return found ?? { active: false }
+    },
+
+    isIntrospectionClient (clientId, secret) {
+      const expected = clientDigests.get(clientId)
+      const matches = timingSafeEqual(expected ?? decoy, digest(secret))
+      return expected !== undefined && matches
+    }
+  }
+}

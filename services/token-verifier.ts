@@ -1,0 +1,85 @@
+import { createVerifier } from 'fast-jwt'
+import { KID_PATTERN, type KeySet } from './keys.js'
+
+/** Tokens larger than this are refused before any parsing. */
+export const MAX_TOKEN_BYTES = 8192
+/** Allowed clock difference between us and whoever checks our tokens' times. */
+export const CLOCK_TOLERANCE_SECONDS = 30
+/** Header parameters that would point at a key from outside our own set: never trusted. */
+const FORBIDDEN_HEADER_PARAMS = ['jwk', 'jku', 'x5u', 'x5c', 'crit']
+const MAX_KNOWN_HEADERS = 1000
+
+export interface VerifierOptions {
+  keys: KeySet
+  issuer: string
+  audience: string
+  /** Verified tokens remembered per key (fast-jwt cache), so a token seen before costs no signature check. */
+  cacheSize?: number
+}
+
+export class TokenRejectedError extends Error {
+  override name = 'TokenRejectedError'
+}
+
+type Verify = (token: string) => unknown
+
+/**
+ * Verifies our access tokens. The key comes only from our configured set, by the header's kid,
+ * and the header's alg must be that key's algorithm. One fast-jwt verifier per key is built at
+ * start-up. The encoded header segment is the same for every token of a key, so the key for a
+ * header is looked up once and remembered: after that a token costs a string split and a Map get
+ * before the (cached) signature check.
+ */
+export function createAccessTokenVerifier ({ keys, issuer, audience, cacheSize = 10_000 }: VerifierOptions): Verify {
+  const verifiersByKid = new Map<string, Verify>()
+  for (const key of keys.byKid.values()) {
+    verifiersByKid.set(key.kid, createVerifier({
+      key: key.verifyingKey,
+      algorithms: [key.alg],
+      allowedIss: issuer,
+      allowedAud: audience,
+      requiredClaims: ['sub', 'sid', 'jti', 'iat', 'exp', 'iss', 'aud'],
+      clockTolerance: CLOCK_TOLERANCE_SECONDS * 1000,
+      cache: cacheSize,
+      errorCacheTTL: 60_000
+    }))
+  }
+  const verifierByHeader = new Map<string, Verify | null>()
+
+  function verifierFor (encodedHeader: string): Verify | null {
+    const known = verifierByHeader.get(encodedHeader)
+    if (known !== undefined) return known
+    const found = resolveHeader(encodedHeader)
+    if (verifierByHeader.size < MAX_KNOWN_HEADERS) verifierByHeader.set(encodedHeader, found)
+    return found
+  }
+
+  function resolveHeader (encodedHeader: string): Verify | null {
+    let header: unknown
+    try {
+      header = JSON.parse(Buffer.from(encodedHeader, 'base64url').toString('utf8'))
+    } catch {
+      return null // not a JWT header: refused below like any unknown key
+    }
+    if (typeof header !== 'object' || header === null || Array.isArray(header)) return null
+    const { kid, alg } = header as Record<string, unknown>
+    if (FORBIDDEN_HEADER_PARAMS.some((name) => Object.hasOwn(header as object, name))) return null
+    if (typeof kid !== 'string' || !KID_PATTERN.test(kid)) return null
+    const key = keys.byKid.get(kid)
+    if (key === undefined || alg !== key.alg) return null
+    return verifiersByKid.get(kid) ?? null
+  }
+
+  return (token) => {
+    if (token.length > MAX_TOKEN_BYTES) throw new TokenRejectedError('token too large')
+    const dot = token.indexOf('.')
+    const verify = dot > 0 ? verifierFor(token.slice(0, dot)) : null
+    if (verify === null) throw new TokenRejectedError('unknown key or forbidden header')
+    const claims = verify(token) as { iat?: unknown }
+    // fast-jwt checks exp and nbf with the tolerance but not iat: a token from the future is skew too.
+    if (typeof claims.iat !== 'number' || claims.iat * 1000 > Date.now() + CLOCK_TOLERANCE_SECONDS * 1000) {
+      throw new TokenRejectedError('issued in the future')
+    }
+    return claims
+  }
+}
