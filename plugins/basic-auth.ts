@@ -19,7 +19,7 @@ export default fp(async (fastify) => {
     authenticate: { realm: 'auth' },
     utf8: true,
     async validate (username, password, request) {
-      request.authenticatedUser = await fastify.users.authenticate(username, password)
+      request.authenticatedUser = await fastify.users.authenticate(username, password, { ip: request.ip })
     }
   })
 }, { name: 'basic-auth', dependencies: ['services'] })

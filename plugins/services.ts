@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin'
+import type { AuditSink } from '../services/audit.js'
 import type { AppOptions } from '../services/config.js'
 import { createOAuthService, type OAuthService } from '../services/oauth.js'
 import { createPasswordHasher } from '../services/password.js'
@@ -24,6 +25,8 @@ export default fp<AppOptions>(async (fastify, opts) => {
   const { config, store } = fastify
   const now = opts.now ?? Date.now
   const password = await createPasswordHasher()
+  const auditLog = fastify.log.child({ audit: true })
+  const audit: AuditSink = (event) => auditLog.info(event, `audit ${event.event}`)
   const tokens = createTokenService({
     sign: (payload) => fastify.jwt.sign(payload),
     verify: fastify.verifyAccessJwt,
@@ -49,15 +52,16 @@ export default fp<AppOptions>(async (fastify, opts) => {
 
   fastify.decorate('tokens', tokens)
   fastify.decorate('revocations', revocations)
-  fastify.decorate('users', createUserService({ store, password, now }))
+  fastify.decorate('users', createUserService({ store, password, now, audit }))
   const sessions = createSessionService({
     store,
     tokens,
     revocations,
     now,
     refreshTokenTtl: config.REFRESH_TOKEN_TTL,
-    reuseGrace: config.REFRESH_REUSE_GRACE
+    reuseGrace: config.REFRESH_REUSE_GRACE,
+    audit
   })
   fastify.decorate('sessions', sessions)
-  fastify.decorate('oauth', createOAuthService({ store, tokens, sessions, revocations, now, clients: config.introspectionClients }))
+  fastify.decorate('oauth', createOAuthService({ store, tokens, sessions, revocations, now, clients: config.introspectionClients, audit }))
 }, { name: 'services', dependencies: ['config', 'jwt', 'storage'] })

@@ -16,3 +16,6 @@ export function errorReplies<const Status extends number> (...statuses: Status[]
 }
 
 export const NoContent = Type.Null({ description: 'No content' })
+
+/** Routes that take credentials accept at most this much body: refused with 413 before parsing. */
+export const AUTH_BODY_LIMIT = 16 * 1024

@@ -27,6 +27,10 @@ export const EnvSchema = Type.Object({
   REFRESH_REUSE_GRACE: Seconds(10, 0),
   REVOCATION_SYNC_INTERVAL_MS: Type.Integer({ minimum: 50, maximum: 3600000, default: 1000 }),
   CORS_ORIGINS: Type.Optional(Type.String()),
+  RATE_LIMIT_AUTH_MAX: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 20 }),
+  RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1000, maximum: 86_400_000, default: 60_000 }),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  ALLOW_MEMORY_STORAGE: Type.Boolean({ default: false }),
   INTROSPECTION_CLIENTS: Type.Optional(Type.String({ pattern: '^[^:,]+:[^,]+(,[^:,]+:[^,]+)*$' }))
 })
 

@@ -36,12 +36,20 @@ export function loadConfig (source: Record<string, string | undefined> = process
   if (production && checked.JWT_ALGORITHM === 'HS256' && Buffer.byteLength(checked.JWT_SECRET ?? '') < MIN_PRODUCTION_SECRET_BYTES) {
     throw new ConfigError(`JWT_SECRET must be set to at least ${MIN_PRODUCTION_SECRET_BYTES} bytes when NODE_ENV=production and JWT_ALGORITHM=HS256 (generate one with: openssl rand -base64 48)`)
   }
+  if (production) assertProductionStorage(checked)
   return {
     ...checked,
     JWT_SECRET: checked.JWT_SECRET ?? randomBytes(48).toString('base64url'),
     jwtSecretGenerated: checked.JWT_SECRET === undefined,
     corsOrigins: parseOrigins(checked.CORS_ORIGINS),
     introspectionClients: parseClients(checked.INTROSPECTION_CLIENTS)
+  }
+}
+
+/** memory:// loses every user on restart and cannot be shared: refused in production unless asked for. */
+function assertProductionStorage (env: Env): void {
+  if (env.STORAGE_URL.startsWith('memory:') && !env.ALLOW_MEMORY_STORAGE) {
+    throw new ConfigError('STORAGE_URL=memory:// is refused when NODE_ENV=production: set STORAGE_URL to mysql://… or mongodb://…, or ALLOW_MEMORY_STORAGE=true if losing every user on restart is acceptable')
   }
 }
 

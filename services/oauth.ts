@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
+import { discardAudit, type AuditSink } from './audit.js'
 import type { RevocationView } from './revocations.js'
 import type { SessionService } from './sessions.js'
 import type { Store } from './storage/types.js'
@@ -21,13 +22,14 @@ export interface OAuthService {
 
 const digest = (value: string) => createHash('sha256').update(value).digest()
 
-export function createOAuthService ({ store, tokens, sessions, revocations, now, clients }: {
+export function createOAuthService ({ store, tokens, sessions, revocations, now, clients, audit = discardAudit }: {
   store: Store
   tokens: TokenService
   sessions: SessionService
   revocations: RevocationView
   now: () => number
   clients: Map<string, string>
+  audit?: AuditSink
 }): OAuthService {
   const clientDigests = new Map([...clients].map(([id, secret]) => [id, digest(secret)]))
   const decoy = digest('no such client')
@@ -43,6 +45,11 @@ export function createOAuthService ({ store, tokens, sessions, revocations, now,
 
   async function refreshMatch (token: string) {
     return token.length > 1024 ? null : store.findRefreshToken(hashRefreshToken(token))
+  }
+
+  async function endSession (userId: string, sessionId: string, reason: string): Promise<void> {
+    await sessions.end({ userId, sessionId })
+    audit({ event: 'token_revoked', userId, sessionId, reason })
   }
 
   /** null when the token is not a valid access token of ours. */
@@ -68,10 +75,10 @@ export function createOAuthService ({ store, tokens, sessions, revocations, now,
       for (const kind of order) {
         if (kind === 'refresh') {
           const match = await refreshMatch(token)
-          if (match !== null) return sessions.end({ userId: match.session.userId, sessionId: match.session.id })
+          if (match !== null) return endSession(match.session.userId, match.session.id, 'refresh_token')
         } else {
           const claims = accessClaims(token)
-          if (claims !== null) return sessions.end({ userId: claims.sub, sessionId: claims.sid })
+          if (claims !== null) return endSession(claims.sub, claims.sid, 'access_token')
         }
       }
     },

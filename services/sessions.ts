@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { discardAudit, type AuditSink } from './audit.js'
 import { InvalidRefreshTokenError, RefreshTokenReusedError, RefreshTokenSupersededError } from './errors.js'
 import type { RevocationView } from './revocations.js'
 import type { Revocation, SessionRecord, Store, UserRecord } from './storage/types.js'
@@ -21,6 +22,7 @@ export interface SessionServiceOptions {
   refreshTokenTtl: number
   /** Seconds during which a just-rotated refresh token is refused without killing the session. */
   reuseGrace: number
+  audit?: AuditSink
 }
 
 export interface SessionService {
@@ -33,7 +35,7 @@ export interface SessionService {
 }
 
 export function createSessionService (options: SessionServiceOptions): SessionService {
-  const { store, tokens, revocations, now, refreshTokenTtl, reuseGrace } = options
+  const { store, tokens, revocations, now, refreshTokenTtl, reuseGrace, audit = discardAudit } = options
 
   function pair (user: { id: string, roles: string[] }, sessionId: string, refreshToken: string): TokenPair {
     return {
@@ -53,13 +55,11 @@ export function createSessionService (options: SessionServiceOptions): SessionSe
     await store.recordRevocations(list)
   }
 
-  async function end ({ userId, sessionId }: { userId: string, sessionId: string }): Promise<void> {
+  async function revoke ({ userId, id: sessionId }: Pick<SessionRecord, 'userId' | 'id'>): Promise<void> {
     const at = new Date(now())
     await store.revokeSession(sessionId, at)
     await recordRevoked(userId, [sessionId], at)
   }
-
-  const revoke = (session: SessionRecord) => end({ userId: session.userId, sessionId: session.id })
 
   return {
     async start (user, client) {
@@ -89,6 +89,7 @@ export function createSessionService (options: SessionServiceOptions): SessionSe
       if (rotatedAt !== null) {
         if (at.getTime() - rotatedAt.getTime() <= reuseGrace * 1000) throw new RefreshTokenSupersededError()
         await revoke(session)
+        audit({ event: 'refresh_reuse_detected', userId: session.userId, sessionId: session.id })
         throw new RefreshTokenReusedError()
       }
       const user = await store.findUserById(session.userId)
@@ -106,14 +107,20 @@ export function createSessionService (options: SessionServiceOptions): SessionSe
       })
       // Lost the race to a concurrent refresh with the same token: that one got the new pair.
       if (!won) throw new RefreshTokenSupersededError()
+      audit({ event: 'refresh', userId: user.id, sessionId: session.id })
       return pair(user, session.id, nextToken)
     },
 
-    end,
+    async end ({ userId, sessionId }) {
+      await revoke({ userId, id: sessionId })
+      audit({ event: 'logout', userId, sessionId })
+    },
 
     async endAll (userId) {
       const at = new Date(now())
-      await recordRevoked(userId, await store.revokeUserSessions(userId, at), at)
+      const revoked = await store.revokeUserSessions(userId, at)
+      await recordRevoked(userId, revoked, at)
+      audit({ event: 'logout_all', userId, sessions: revoked.length })
     }
   }
 }

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { LoginBody, TokenPairReply } from '../../schemas/auth.js'
-import { errorReplies } from '../../schemas/common.js'
+import { AUTH_BODY_LIMIT, errorReplies } from '../../schemas/common.js'
 import { InvalidCredentialsError } from '../../services/errors.js'
 
 const BASIC = /^\s*basic\b/i
@@ -10,9 +10,11 @@ const login: FastifyPluginAsyncTypebox = async (fastify) => {
   const { users, sessions } = fastify
 
   fastify.post('/login', {
+    bodyLimit: AUTH_BODY_LIMIT,
+    config: { rateLimit: fastify.authRateLimits.login },
     schema: {
       body: LoginBody,
-      response: { 200: TokenPairReply, ...errorReplies(400, 401, 415, 503) }
+      response: { 200: TokenPairReply, ...errorReplies(400, 401, 413, 415, 429, 503) }
     },
     preHandler (request, reply, done) {
       if (BASIC.test(request.headers.authorization ?? '')) fastify.basicAuth(request, reply, done)
@@ -23,7 +25,7 @@ const login: FastifyPluginAsyncTypebox = async (fastify) => {
     if (user === null) {
       // No body at all arrives as undefined (validated as null).
       if (request.body == null) throw new InvalidCredentialsError()
-      user = await users.authenticate(request.body.username, request.body.password)
+      user = await users.authenticate(request.body.username, request.body.password, { ip: request.ip })
     }
     const pair = await sessions.start(user, { userAgent: request.headers['user-agent'], ip: request.ip })
     return reply.header('cache-control', 'no-store').send(pair)

@@ -1,15 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { RegisterBody } from '../../schemas/auth.js'
-import { errorReplies } from '../../schemas/common.js'
+import { AUTH_BODY_LIMIT, errorReplies } from '../../schemas/common.js'
 import { PublicUser } from '../../schemas/user.js'
 
 const register: FastifyPluginAsyncTypebox = async (fastify) => {
   const { users } = fastify
 
   fastify.post('/register', {
+    bodyLimit: AUTH_BODY_LIMIT,
+    config: { rateLimit: fastify.authRateLimits.login },
     schema: {
       body: RegisterBody,
-      response: { 201: PublicUser, ...errorReplies(400, 409, 415, 503) }
+      response: { 201: PublicUser, ...errorReplies(400, 409, 413, 415, 429, 503) }
     }
   }, async (request, reply) => {
     const user = await users.register(request.body)

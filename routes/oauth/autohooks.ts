@@ -13,6 +13,8 @@ function toOAuthError (error: FastifyError): { status: number, code: string, des
   if (code === 'FST_BASIC_AUTH_MISSING_OR_BAD_AUTHORIZATION_HEADER') return { status: 401, code: 'invalid_client', description: 'Malformed HTTP Basic credentials' }
   if (code === 'storage_unavailable') return { status: 503, code: 'temporarily_unavailable', description: error.message }
   const status = error.statusCode ?? 500
+  if (status === 429) return { status, code: /^[a-z_]+$/.test(code) ? code : 'rate_limited', description: error.message }
+  if (status === 413) return { status, code: 'invalid_request', description: 'Request body too large' }
   if (error.validation !== undefined || (status >= 400 && status < 500)) {
     return { status: 400, code: 'invalid_request', description: error.validation !== undefined ? error.message : 'Malformed request' }
   }

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { TokenPairReply } from '../../schemas/auth.js'
+import { AUTH_BODY_LIMIT } from '../../schemas/common.js'
 import { oauthErrorReplies, TokenRequest } from '../../schemas/oauth.js'
 import { OAuthError } from '../../services/errors.js'
 
@@ -13,9 +14,11 @@ const token: FastifyPluginAsyncTypebox = async (fastify) => {
   const { users, sessions } = fastify
 
   fastify.post('/token', {
+    bodyLimit: AUTH_BODY_LIMIT,
+    config: { rateLimit: fastify.authRateLimits.login },
     schema: {
       body: TokenRequest,
-      response: { 200: TokenPairReply, ...oauthErrorReplies(400, 401, 503) }
+      response: { 200: TokenPairReply, ...oauthErrorReplies(400, 401, 413, 429, 503) }
     },
     preHandler (request, reply, done) {
       const wantsBasic = request.body.grant_type === 'password' && request.body.username === undefined
@@ -32,7 +35,7 @@ const token: FastifyPluginAsyncTypebox = async (fastify) => {
     let user = request.authenticatedUser
     if (user === null) {
       if (username === undefined || password === undefined) throw new OAuthError(400, 'invalid_request', 'username and password are required')
-      user = await users.authenticate(username, password)
+      user = await users.authenticate(username, password, { ip: request.ip })
     }
     return sessions.start(user, { userAgent: request.headers['user-agent'], ip: request.ip })
   })

@@ -36,7 +36,7 @@ t.test('loadConfig - should name the variable of a bad value', async (t) => {
 t.test('loadConfig - should refuse production without a strong JWT_SECRET', async (t) => {
   t.throws(() => loadConfig({ NODE_ENV: 'production' }), { message: /JWT_SECRET/ })
   t.throws(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short' }), ConfigError)
-  t.equal(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).JWT_SECRET, 'x'.repeat(32))
+  t.equal(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), ALLOW_MEMORY_STORAGE: 'true' }).JWT_SECRET, 'x'.repeat(32))
 })
 
 t.test('loadConfig - should parse CORS_ORIGINS into exact origins', async (t) => {
@@ -44,4 +44,15 @@ t.test('loadConfig - should parse CORS_ORIGINS into exact origins', async (t) =>
   t.throws(() => loadConfig({ CORS_ORIGINS: '*' }), { message: /CORS_ORIGINS/ })
   t.throws(() => loadConfig({ CORS_ORIGINS: 'not an origin' }), { message: /CORS_ORIGINS/ })
   t.throws(() => loadConfig({ CORS_ORIGINS: 'https://a.example/path' }), { message: /CORS_ORIGINS/ })
+})
+
+t.test('loadConfig - production guard: each refusal names the variable and the fix', async (t) => {
+  const strong = { NODE_ENV: 'production', JWT_SECRET: 'y'.repeat(48), STORAGE_URL: 'mysql://db/auth' }
+  t.throws(() => loadConfig({ ...strong, JWT_SECRET: undefined }), { message: /JWT_SECRET.*openssl rand/ })
+  t.throws(() => loadConfig({ ...strong, JWT_SECRET: 'short' }), { message: /JWT_SECRET/ })
+  t.throws(() => loadConfig({ ...strong, STORAGE_URL: 'memory://' }), { message: /STORAGE_URL=memory:\/\/.*ALLOW_MEMORY_STORAGE=true/ })
+  t.throws(() => loadConfig({ ...strong, CORS_ORIGINS: '*' }), { message: /CORS_ORIGINS/ }, 'no wildcard with credentials')
+  t.equal(loadConfig({ ...strong, STORAGE_URL: 'memory://', ALLOW_MEMORY_STORAGE: 'true' }).STORAGE_URL, 'memory://')
+  t.equal(loadConfig({ ...strong, JWT_SECRET: undefined, JWT_ALGORITHM: 'EdDSA' }).JWT_ALGORITHM, 'EdDSA', 'no secret needed for asymmetric keys')
+  t.equal(loadConfig({ STORAGE_URL: 'memory://' }).STORAGE_URL, 'memory://', 'outside production memory is the default')
 })
