@@ -1,7 +1,15 @@
+import fastifyMongodb from '@fastify/mongodb'
+import fastifyMysql, { type MySQLPromisePool } from '@fastify/mysql'
+import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { mongoClientOptions, mysqlPoolOptions, type StorageSettings } from '../services/storage/driver-options.js'
 import { createMemoryStore } from '../services/storage/memory.js'
+import { ensureMongoIndexes } from '../services/storage/mongodb-collections.js'
+import { createMongoStore } from '../services/storage/mongodb.js'
+import { migrateMysql } from '../services/storage/mysql-migrations.js'
+import { createMysqlStore } from '../services/storage/mysql.js'
 import type { Store } from '../services/storage/types.js'
-import { parseStorageUrl } from '../services/storage/url.js'
+import { parseStorageUrl, type StorageTarget } from '../services/storage/url.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -9,18 +17,47 @@ declare module 'fastify' {
   }
 }
 
-/** Picks the adapter from STORAGE_URL and closes it with the server. */
+type Target<Kind> = Extract<StorageTarget, { kind: Kind }>
+
+/** @fastify/mysql with `promise: true`, then the migrations, then the store. */
+async function openMysql (fastify: FastifyInstance, target: Target<'mysql'>, settings: StorageSettings): Promise<Store> {
+  await fastify.register(fastifyMysql, { promise: true, ...mysqlPoolOptions(target.url, settings) })
+  // @fastify/mysql declares no type for its decorator (its shape depends on the options).
+  const { pool } = (fastify as FastifyInstance & { mysql: MySQLPromisePool }).mysql
+  const applied = await migrateMysql(pool, { database: target.database })
+  if (applied.length > 0) fastify.log.info({ versions: applied }, 'storage: MySQL migrations applied')
+  return createMysqlStore(pool, { timeoutMs: settings.timeoutMs })
+}
+
+/** @fastify/mongodb (closed with the server), then the indexes, then the store. */
+async function openMongo (fastify: FastifyInstance, target: Target<'mongodb'>, settings: StorageSettings): Promise<Store> {
+  await fastify.register(fastifyMongodb, { forceClose: true, url: target.url, database: target.database, ...mongoClientOptions(settings) })
+  const { db } = fastify.mongo
+  if (db === undefined) throw new Error(`storage: no MongoDB database selected for ${target.redacted}`)
+  const { ttl } = await ensureMongoIndexes(db)
+  if (!ttl) fastify.log.warn('storage: this MongoDB server has no TTL indexes; expired records are deleted by the periodic prune job')
+  return createMongoStore(db, { timeoutMs: settings.timeoutMs })
+}
+
+/** Picks the adapter from STORAGE_URL; the drivers' plugins close their pools with the server. */
 export default fp(async (fastify) => {
-  const target = parseStorageUrl(fastify.config.STORAGE_URL)
+  const { config } = fastify
+  const target = parseStorageUrl(config.STORAGE_URL)
+  const settings: StorageSettings = { poolSize: config.STORAGE_POOL_SIZE, timeoutMs: config.STORAGE_TIMEOUT_MS }
   let store: Store
   switch (target.kind) {
     case 'memory':
       store = createMemoryStore()
       break
-    default:
-      throw new Error(`STORAGE_URL: the ${target.kind} adapter is not available yet`)
+    case 'mysql':
+      store = await openMysql(fastify, target, settings)
+      break
+    case 'mongodb':
+      store = await openMongo(fastify, target, settings)
+      break
   }
   fastify.decorate('store', store)
   fastify.addHook('onClose', () => store.close())
-  fastify.log.info({ storage: target.kind }, 'storage ready')
+  // Only the redacted URL: never the credentials.
+  fastify.log.info({ storage: target.kind, target: target.kind === 'memory' ? 'memory://' : target.redacted }, 'storage ready')
 }, { name: 'storage', dependencies: ['config'] })

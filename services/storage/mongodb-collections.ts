@@ -1,0 +1,114 @@
+import type { Collection, Db, Document } from 'mongodb'
+import { MongoServerError } from 'mongodb'
+import type { SessionRecord, UserRecord } from './types.js'
+
+export interface UserDoc {
+  _id: string
+  username: string
+  usernameNormalized: string
+  email: string | null
+  passwordHash: string
+  roles: string[]
+  createdAt: Date
+}
+
+export interface SessionDoc {
+  _id: string
+  userId: string
+  createdAt: Date
+  lastUsedAt: Date
+  expiresAt: Date
+  revokedAt: Date | null
+  userAgent: string | null
+  ip: string | null
+  /** Marks the sessions one revokeUserSessions call revoked, so it can tell which they were. */
+  revokedBy?: string
+}
+
+/**
+ * One document per issued refresh token, never updated. `previous` is the hash this token
+ * replaced (`session:<id>` for a session's first token) under a unique index: a token is retired
+ * exactly when some token names it as `previous`, and rotation is a single insert that one
+ * concurrent caller wins.
+ */
+export interface RefreshTokenDoc {
+  _id: string
+  sessionId: string
+  previous: string
+  createdAt: Date
+  /**
+   * When this token would expire unused (the session's expiry when it was issued); the record goes
+   * then. So a token rotated longer than REFRESH_TOKEN_TTL ago is unknown rather than "reused"
+   * here, while the SQL and memory stores keep every token until its session expires.
+   */
+  expiresAt: Date
+}
+
+export interface RevocationDoc {
+  /** The session id: one record per session. */
+  _id: string
+  userId: string
+  revokedAt: Date
+  expiresAt: Date
+}
+
+export interface MongoCollections {
+  users: Collection<UserDoc>
+  sessions: Collection<SessionDoc>
+  refreshTokens: Collection<RefreshTokenDoc>
+  revocations: Collection<RevocationDoc>
+}
+
+export function mongoCollections (db: Db): MongoCollections {
+  return {
+    users: db.collection<UserDoc>('users'),
+    sessions: db.collection<SessionDoc>('sessions'),
+    refreshTokens: db.collection<RefreshTokenDoc>('refreshTokens'),
+    revocations: db.collection<RevocationDoc>('revocations')
+  }
+}
+
+/** FerretDB 1.x answers NotImplemented to index options it lacks (expireAfterSeconds among them). */
+const NOT_IMPLEMENTED = 238
+
+/**
+ * Creates the indexes (idempotent: createIndex with an existing spec is a no-op). Resolves to
+ * whether the server expires records itself through TTL indexes; when it does not (FerretDB
+ * 1.24), expiresAt gets a plain index and the periodic pruneExpired job deletes expired records.
+ */
+export async function ensureMongoIndexes (db: Db): Promise<{ ttl: boolean }> {
+  const { users, sessions, refreshTokens, revocations } = mongoCollections(db)
+  await users.createIndex({ usernameNormalized: 1 }, { unique: true, name: 'usernameNormalized_unique' })
+  await sessions.createIndex({ userId: 1, createdAt: 1 }, { name: 'userId_createdAt' })
+  await refreshTokens.createIndex({ previous: 1 }, { unique: true, name: 'previous_unique' })
+  await refreshTokens.createIndex({ sessionId: 1 }, { name: 'sessionId' })
+  await revocations.createIndex({ revokedAt: 1 }, { name: 'revokedAt' })
+  let ttl = await expiryIndex(sessions, true)
+  ttl = await expiryIndex(refreshTokens, ttl)
+  ttl = await expiryIndex(revocations, ttl)
+  return { ttl }
+}
+
+/** A TTL index on expiresAt when `tryTtl` and the server has them; a plain one otherwise. */
+async function expiryIndex<T extends Document> (collection: Collection<T>, tryTtl: boolean): Promise<boolean> {
+  if (tryTtl) {
+    try {
+      await collection.createIndex({ expiresAt: 1 }, { name: 'expiresAt_ttl', expireAfterSeconds: 0 })
+      return true
+    } catch (error) {
+      if (!(error instanceof MongoServerError) || error.code !== NOT_IMPLEMENTED) throw error
+    }
+  }
+  await collection.createIndex({ expiresAt: 1 }, { name: 'expiresAt' })
+  return false
+}
+
+export function toUser (doc: UserDoc): UserRecord {
+  const { _id: id, username, usernameNormalized, email, passwordHash, roles, createdAt } = doc
+  return { id, username, usernameNormalized, email, passwordHash, roles: [...roles], createdAt }
+}
+
+export function toSession (doc: SessionDoc): SessionRecord {
+  const { _id: id, userId, createdAt, lastUsedAt, expiresAt, revokedAt, userAgent, ip } = doc
+  return { id, userId, createdAt, lastUsedAt, expiresAt, revokedAt, userAgent, ip }
+}

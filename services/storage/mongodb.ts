@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto'
+import type { Db } from 'mongodb'
+import { DuplicateUserError } from '../errors.js'
+import { mongoCollections, toSession, toUser, type RefreshTokenDoc } from './mongodb-collections.js'
+import { isDuplicateKey, isOnlyDuplicateKeys } from './mongodb-errors.js'
+import { createMongoRunner } from './mongodb-runner.js'
+import type { Revocation, Store } from './types.js'
+
+export interface MongoStoreOptions {
+  /** Time budget of one operation (STORAGE_TIMEOUT_MS); also sent as maxTimeMS. */
+  timeoutMs: number
+}
+
+/**
+ * The store over a MongoDB `Db` (`fastify.mongo.db` from @fastify/mongodb); run
+ * ensureMongoIndexes first. String `_id`s: our UUIDs for users and sessions, the SHA-256 hash
+ * for refresh tokens, the session id for revocations.
+ *
+ * Races are decided by unique indexes only, never by a conditional update: rotation is one insert
+ * that exactly one concurrent caller wins (see RefreshTokenDoc). On MongoDB a single
+ * findOneAndUpdate({ _id, refreshHash: current }) would be atomic too, but FerretDB 1.24 applies
+ * updates as read-modify-write without re-checking the filter (20 concurrent findOneAndUpdate or
+ * updateOne calls with one filter all "won"), while its unique indexes hold. This model is correct
+ * on both, without transactions (FerretDB has none; a standalone mongod refuses them).
+ */
+export function createMongoStore (db: Db, { timeoutMs }: MongoStoreOptions): Store {
+  const { users, sessions, refreshTokens, revocations } = mongoCollections(db)
+  const operation = createMongoRunner(timeoutMs)
+
+  const findUser = (filter: { _id: string } | { usernameNormalized: string }) => operation(async (call) => {
+    const doc = await users.findOne(filter, call.read)
+    return doc === null ? null : toUser(doc)
+  })
+
+  return {
+    kind: 'mongodb',
+
+    createUser: (user) => operation(async (call) => {
+      const { id, username, usernameNormalized, email, passwordHash, roles, createdAt } = user
+      try {
+        await users.insertOne({ _id: id, username, usernameNormalized, email, passwordHash, roles: [...roles], createdAt }, call.write())
+      } catch (error) {
+        // The unique index on usernameNormalized decides races: no check-then-insert.
+        if (isDuplicateKey(error)) throw new DuplicateUserError()
+        throw error
+      }
+    }),
+
+    findUserById: (id) => findUser({ _id: id }),
+    findUserByUsername: (usernameNormalized) => findUser({ usernameNormalized }),
+
+    createSession: ({ refreshHash, id, userId, createdAt, lastUsedAt, expiresAt, userAgent, ip }) => operation(async (call) => {
+      await sessions.insertOne({ _id: id, userId, createdAt, lastUsedAt, expiresAt, revokedAt: null, userAgent, ip }, call.write())
+      // Written second: if it fails, the session has no token and can never be used.
+      await refreshTokens.insertOne({ _id: refreshHash, sessionId: id, previous: `session:${id}`, createdAt, expiresAt }, call.write())
+    }),
+
+    findRefreshToken: (hash) => operation(async (call) => {
+      const [token, successor] = await Promise.all([
+        refreshTokens.findOne({ _id: hash }, call.read),
+        refreshTokens.findOne({ previous: hash }, call.read)
+      ])
+      const session = token === null ? null : await sessions.findOne({ _id: token.sessionId }, call.read)
+      if (session === null) return null
+      return { session: toSession(session), rotatedAt: successor?.createdAt ?? null }
+    }),
+
+    rotateRefreshToken: ({ sessionId, currentHash, nextHash, now, expiresAt }) => operation(async (call) => {
+      const [token, successor, session] = await Promise.all([
+        refreshTokens.findOne({ _id: currentHash }, call.read),
+        refreshTokens.findOne({ previous: currentHash }, { ...call.read, projection: { _id: 1 } }),
+        sessions.findOne({ _id: sessionId }, call.read)
+      ])
+      if (token?.sessionId !== sessionId || successor !== null || session === null || session.revokedAt !== null) return false
+      // Slide the session first (harmless if this caller then loses the race), so that the insert
+      // below is the one write that commits the rotation. (On FerretDB 1.x only, this rewrite of
+      // the whole document can undo a revokeSession landing in the same milliseconds.)
+      const slid = await sessions.updateOne({ _id: sessionId, revokedAt: null }, { $set: { lastUsedAt: now, expiresAt } }, call.write())
+      if (slid.matchedCount !== 1) return false
+      const next: RefreshTokenDoc = { _id: nextHash, sessionId, previous: currentHash, createdAt: now, expiresAt }
+      try {
+        await refreshTokens.insertOne(next, call.write())
+        return true
+      } catch (error) {
+        if (isDuplicateKey(error)) return false
+        throw error
+      }
+    }),
+
+    revokeSession: (sessionId, now) => operation(async (call) =>
+      (await sessions.updateOne({ _id: sessionId, revokedAt: null }, { $set: { revokedAt: now } }, call.write())).modifiedCount === 1),
+
+    revokeUserSessions: (userId, now) => operation(async (call) => {
+      // Tag what this call revokes, to return exactly those ids.
+      const revokedBy = randomUUID()
+      const result = await sessions.updateMany({ userId, revokedAt: null }, { $set: { revokedAt: now, revokedBy } }, call.write())
+      if (result.modifiedCount === 0) return []
+      const revoked = await sessions.find({ userId, revokedBy }, { ...call.read, projection: { _id: 1 } }).toArray()
+      return revoked.map((doc) => doc._id)
+    }),
+
+    listUserSessions: (userId, now) => operation(async (call) => {
+      const docs = await sessions.find({ userId, revokedAt: null, expiresAt: { $gt: now } }, call.read).sort({ createdAt: 1, _id: 1 }).toArray()
+      return docs.map(toSession)
+    }),
+
+    recordRevocations: (list) => operation(async (call) => {
+      if (list.length === 0) return
+      const docs = list.map(({ sessionId, userId, revokedAt, expiresAt }) => ({ _id: sessionId, userId, revokedAt, expiresAt }))
+      try {
+        // Unordered: every new session id goes in; one already recorded keeps its first record.
+        await revocations.insertMany(docs, { ...call.write(), ordered: false })
+      } catch (error) {
+        if (!isOnlyDuplicateKeys(error)) throw error
+      }
+    }),
+
+    listRevocationsSince: (since, now) => operation(async (call) => {
+      const docs = await revocations.find({ revokedAt: { $gte: since }, expiresAt: { $gt: now } }, call.read).sort({ revokedAt: 1, _id: 1 }).toArray()
+      return docs.map((doc): Revocation => ({ sessionId: doc._id, userId: doc.userId, revokedAt: doc.revokedAt, expiresAt: doc.expiresAt }))
+    }),
+
+    pruneExpired: (now) => operation(async (call) => {
+      const expired = { expiresAt: { $lte: now } }
+      const results = [
+        await sessions.deleteMany(expired, call.write()),
+        await refreshTokens.deleteMany(expired, call.write()),
+        await revocations.deleteMany(expired, call.write())
+      ]
+      return results.reduce((sum, result) => sum + result.deletedCount, 0)
+    }),
+
+    ping: () => operation(async (call) => { await db.command({ ping: 1 }, { signal: call.read.signal }) }),
+    close: async () => {}
+  }
+}

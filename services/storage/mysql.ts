@@ -1,0 +1,131 @@
+import type { Pool } from 'mysql2/promise'
+import { DuplicateUserError } from '../errors.js'
+import { ER_DUP_ENTRY, isServerError } from './mysql-errors.js'
+import { createMysqlRunner } from './mysql-runner.js'
+import { SESSION_COLUMNS, toSession, toUser, USER_COLUMNS, type SessionRow, type UserRow } from './mysql-rows.js'
+import type { Revocation, Store } from './types.js'
+
+export interface MysqlStoreOptions {
+  /** Time budget of one operation (STORAGE_TIMEOUT_MS), connection wait included. */
+  timeoutMs: number
+}
+
+/** Rows per INSERT when recording revocations, far below the 65535 placeholders limit. */
+const REVOCATION_BATCH = 500
+
+/**
+ * The store over a mysql2 promise pool (`fastify.mysql.pool` from @fastify/mysql with
+ * `promise: true`). The pool must use `timezone: 'Z'`: every DATETIME(3) column holds UTC.
+ * The tables come from mysql-migrations.ts; run migrateMysql before serving. The pool belongs to
+ * whoever made it: close() leaves it open.
+ */
+export function createMysqlStore (pool: Pool, { timeoutMs }: MysqlStoreOptions): Store {
+  assertUtcPool(pool)
+  const db = createMysqlRunner(pool, timeoutMs)
+
+  const findUser = (column: 'id' | 'username_normalized', value: string) => db.run(async (sql) => {
+    const [row] = await sql.select<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE ${column} = ?`, [value])
+    return row === undefined ? null : toUser(row)
+  })
+
+  return {
+    kind: 'mysql',
+
+    createUser: (user) => db.run(async (sql) => {
+      try {
+        await sql.change(
+          `INSERT INTO users (${USER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          [user.id, user.username, user.usernameNormalized, user.email, user.passwordHash, JSON.stringify(user.roles), user.createdAt])
+      } catch (error) {
+        // The unique key on username_normalized decides races: no check-then-insert.
+        if (isServerError(error) && error.errno === ER_DUP_ENTRY) throw new DuplicateUserError()
+        throw error
+      }
+    }),
+
+    findUserById: (id) => findUser('id', id),
+    findUserByUsername: (usernameNormalized) => findUser('username_normalized', usernameNormalized),
+
+    createSession: (session) => db.transaction(async (sql) => {
+      await sql.change(
+        'INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at, user_agent, ip) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        [session.id, session.userId, session.createdAt, session.lastUsedAt, session.expiresAt, session.userAgent, session.ip])
+      await sql.change('INSERT INTO refresh_tokens (hash, session_id, created_at) VALUES (?, ?, ?)',
+        [session.refreshHash, session.id, session.createdAt])
+    }),
+
+    findRefreshToken: (hash) => db.run(async (sql) => {
+      const [row] = await sql.select<SessionRow & { rotated_at: Date | null }>(
+        `SELECT ${SESSION_COLUMNS}, t.rotated_at FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id WHERE t.hash = ?`, [hash])
+      return row === undefined ? null : { session: toSession(row), rotatedAt: row.rotated_at }
+    }),
+
+    rotateRefreshToken: ({ sessionId, currentHash, nextHash, now, expiresAt }) => db.transaction(async (sql) => {
+      // Lock the session row first: rotations and revocations of one session queue on it, always
+      // in the order session then token, so they cannot deadlock; a revoked session stops here.
+      const [session] = await sql.select<{ revoked_at: Date | null }>('SELECT revoked_at FROM sessions WHERE id = ? FOR UPDATE', [sessionId])
+      if (session === undefined || session.revoked_at !== null) return false
+      // Exactly one caller turns rotated_at from NULL: the others see 0 affected rows.
+      const retired = await sql.change(
+        'UPDATE refresh_tokens SET rotated_at = ? WHERE hash = ? AND session_id = ? AND rotated_at IS NULL',
+        [now, currentHash, sessionId])
+      if (retired !== 1) return false
+      await sql.change('INSERT INTO refresh_tokens (hash, session_id, created_at) VALUES (?, ?, ?)', [nextHash, sessionId, now])
+      await sql.change('UPDATE sessions SET last_used_at = ?, expires_at = ? WHERE id = ?', [now, expiresAt, sessionId])
+      return true
+    }),
+
+    revokeSession: (sessionId, now) => db.run(async (sql) =>
+      await sql.change('UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [now, sessionId]) === 1),
+
+    revokeUserSessions: (userId, now) => db.transaction(async (sql) => {
+      // The locking read holds these rows (and the gap for new ones) until the UPDATE commits.
+      const rows = await sql.select<{ id: string }>('SELECT id FROM sessions WHERE user_id = ? AND revoked_at IS NULL FOR UPDATE', [userId])
+      if (rows.length > 0) await sql.change('UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL', [now, userId])
+      return rows.map((row) => row.id)
+    }),
+
+    listUserSessions: (userId, now) => db.run(async (sql) => {
+      const rows = await sql.select<SessionRow>(
+        `SELECT ${SESSION_COLUMNS} FROM sessions s WHERE s.user_id = ? AND s.revoked_at IS NULL AND s.expires_at > ? ORDER BY s.created_at, s.id`,
+        [userId, now])
+      return rows.map(toSession)
+    }),
+
+    recordRevocations: (revocations) => db.run(async (sql) => {
+      for (let start = 0; start < revocations.length; start += REVOCATION_BATCH) {
+        const batch = revocations.slice(start, start + REVOCATION_BATCH)
+        // The first record of a session wins; repeats are no-ops (no INSERT IGNORE: it hides other errors too).
+        await sql.change(
+          `INSERT INTO revocations (session_id, user_id, revoked_at, expires_at) VALUES ${batch.map(() => '(?, ?, ?, ?)').join(', ')} ON DUPLICATE KEY UPDATE session_id = session_id`,
+          batch.flatMap((r) => [r.sessionId, r.userId, r.revokedAt, r.expiresAt]))
+      }
+    }),
+
+    listRevocationsSince: (since, now) => db.run(async (sql) => {
+      const rows = await sql.select<{ session_id: string, user_id: string, revoked_at: Date, expires_at: Date }>(
+        'SELECT session_id, user_id, revoked_at, expires_at FROM revocations WHERE revoked_at >= ? AND expires_at > ? ORDER BY revoked_at, session_id',
+        [since, now])
+      return rows.map((row): Revocation => ({ sessionId: row.session_id, userId: row.user_id, revokedAt: row.revoked_at, expiresAt: row.expires_at }))
+    }),
+
+    pruneExpired: (now) => db.run(async (sql) => {
+      const tokens = await sql.change('DELETE t FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id WHERE s.expires_at <= ?', [now])
+      const sessions = await sql.change('DELETE FROM sessions WHERE expires_at <= ?', [now])
+      const revocations = await sql.change('DELETE FROM revocations WHERE expires_at <= ?', [now])
+      return tokens + sessions + revocations
+    }),
+
+    ping: () => db.run(async (sql) => { await sql.select('SELECT 1') }),
+    close: async () => {}
+  }
+}
+
+/** mysql2 keeps its options here; a pool in local time would shift every stored date. */
+function assertUtcPool (pool: Pool): void {
+  const config = (pool as unknown as { pool?: { config?: { connectionConfig?: { timezone?: string, dateStrings?: unknown } } } })
+    .pool?.config?.connectionConfig
+  if (config === undefined) return
+  if (config.timezone !== 'Z' && config.timezone !== '+00:00') throw new Error('createMysqlStore: the pool must be created with timezone: \'Z\'')
+  if (config.dateStrings !== undefined && config.dateStrings !== false) throw new Error('createMysqlStore: the pool must return dates as Date objects (dateStrings: false)')
+}
