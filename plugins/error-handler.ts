@@ -48,6 +48,8 @@ function replyToError (error: FastifyError, request: FastifyRequest, reply: Fast
     }
   }
   if (statusCode === 401 && !reply.hasHeader('www-authenticate')) reply.header('www-authenticate', challenge(code))
+  const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds
+  if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter))
   reply.code(statusCode).send({ statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message, code })
 }
 

@@ -31,7 +31,8 @@ export interface SessionService {
   /** Rotates a refresh token: exactly one caller wins; replays are refused, late replays revoke. */
   refresh (refreshToken: string): Promise<TokenPair>
   end (session: { userId: string, sessionId: string }): Promise<void>
-  endAll (userId: string): Promise<void>
+  /** Ends every session of the user, but `except` (the caller's own, after a password change). */
+  endAll (userId: string, options?: { except?: string }): Promise<void>
 }
 
 export function createSessionService (options: SessionServiceOptions): SessionService {
@@ -46,19 +47,28 @@ export function createSessionService (options: SessionServiceOptions): SessionSe
     }
   }
 
-  async function recordRevoked (userId: string, sessionIds: string[], at: Date): Promise<void> {
-    if (sessionIds.length === 0) return
-    // Every access token of the session was issued before `at` and lives at most accessTokenTtl.
+  /** Every access token of a session was issued before `at` and lives at most accessTokenTtl. */
+  function revocationsFor (userId: string, sessionIds: string[], at: Date): Revocation[] {
     const expiresAt = new Date(at.getTime() + tokens.accessTokenTtl * 1000)
-    const list: Revocation[] = sessionIds.map((sessionId) => ({ sessionId, userId, revokedAt: at, expiresAt }))
+    return sessionIds.map((sessionId) => ({ sessionId, userId, revokedAt: at, expiresAt }))
+  }
+
+  /**
+   * Refused on this instance at once (even if storage then fails), recorded for the other
+   * instances next, and only then marked in the session: a failure halfway leaves the session
+   * dead rather than alive.
+   */
+  async function revokeAll (userId: string, sessionIds: string[], at: Date): Promise<void> {
+    if (sessionIds.length === 0) return
+    const list = revocationsFor(userId, sessionIds, at)
     revocations.add(list)
     await store.recordRevocations(list)
   }
 
   async function revoke ({ userId, id: sessionId }: Pick<SessionRecord, 'userId' | 'id'>): Promise<void> {
     const at = new Date(now())
+    await revokeAll(userId, [sessionId], at)
     await store.revokeSession(sessionId, at)
-    await recordRevoked(userId, [sessionId], at)
   }
 
   return {
@@ -93,7 +103,7 @@ export function createSessionService (options: SessionServiceOptions): SessionSe
         throw new RefreshTokenReusedError()
       }
       const user = await store.findUserById(session.userId)
-      if (user === null) {
+      if (user === null || user.disabledAt !== null) {
         await revoke(session)
         throw new InvalidRefreshTokenError()
       }
@@ -116,11 +126,14 @@ export function createSessionService (options: SessionServiceOptions): SessionSe
       audit({ event: 'logout', userId, sessionId })
     },
 
-    async endAll (userId) {
+    async endAll (userId, options = {}) {
       const at = new Date(now())
-      const revoked = await store.revokeUserSessions(userId, at)
-      await recordRevoked(userId, revoked, at)
-      audit({ event: 'logout_all', userId, sessions: revoked.length })
+      const active = (await store.listUserSessions(userId, at)).map((session) => session.id).filter((id) => id !== options.except)
+      await revokeAll(userId, active, at)
+      // Sessions opened meanwhile are revoked too, and recorded as well.
+      const late = (await store.revokeUserSessions(userId, at, options.except)).filter((id) => !active.includes(id))
+      await revokeAll(userId, late, at)
+      audit({ event: 'logout_all', userId, sessions: active.length + late.length })
     }
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { discardAudit, type AuditSink } from './audit.js'
-import { InvalidCredentialsError } from './errors.js'
+import { AppError, InvalidCredentialsError } from './errors.js'
+import { createLoginThrottle, LoginThrottledError } from './login-throttle.js'
 import type { PasswordHasher } from './password.js'
 import { assertAcceptablePassword, assertPasswordSize } from './password-policy.js'
 import type { Store, UserRecord } from './storage/types.js'
@@ -32,6 +33,7 @@ export function createUserService ({ store, password, now, audit = discardAudit 
   now: () => number
   audit?: AuditSink
 }): UserService {
+  const throttle = createLoginThrottle({ store, now, audit, isCredentialFailure: (error) => error instanceof InvalidCredentialsError })
   return {
     async register ({ username, password: plain, email }) {
       assertAcceptablePassword(plain, username)
@@ -42,7 +44,8 @@ export function createUserService ({ store, password, now, audit = discardAudit 
         email: email ?? null,
         passwordHash: await password.hash(plain),
         roles: [...DEFAULT_ROLES],
-        createdAt: new Date(now())
+        createdAt: new Date(now()),
+        disabledAt: null
       }
       await store.createUser(user)
       audit({ event: 'register', userId: user.id, username })
@@ -51,16 +54,32 @@ export function createUserService ({ store, password, now, audit = discardAudit 
 
     async authenticate (username, plain, client = {}) {
       assertPasswordSize(plain)
-      const user = await store.findUserByUsername(normalizeUsername(username))
-      const matches = user === null ? await password.verifyDummy(plain) : await password.verify(user.passwordHash, plain)
-      if (user === null || !matches) {
-        audit({ event: 'login_failure', username, reason: user === null ? 'unknown_user' : 'wrong_password', ip: client.ip })
-        throw new InvalidCredentialsError()
+      const normalized = normalizeUsername(username)
+      try {
+        return await throttle.attempt(normalized, client.ip ?? 'unknown', async () => {
+          const user = await store.findUserByUsername(normalized)
+          const matches = user === null ? await password.verifyDummy(plain) : await password.verify(user.passwordHash, plain)
+          if (user === null || !matches) {
+            audit({ event: 'login_failure', username, reason: user === null ? 'unknown_user' : 'wrong_password', ip: client.ip })
+            throw new InvalidCredentialsError()
+          }
+          if (user.disabledAt !== null) throw new AccountDisabledError()
+          audit({ event: 'login_success', userId: user.id, ip: client.ip })
+          return user
+        })
+      } catch (error) {
+        if (error instanceof LoginThrottledError) audit({ event: 'login_failure', username, reason: 'throttled', ip: client.ip })
+        throw error
       }
-      audit({ event: 'login_success', userId: user.id, ip: client.ip })
-      return user
     },
 
     findById: (id) => store.findUserById(id)
+  }
+}
+
+export class AccountDisabledError extends AppError {
+  override name = 'AccountDisabledError'
+  constructor () {
+    super(403, 'account_disabled', 'This account is disabled')
   }
 }

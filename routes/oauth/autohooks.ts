@@ -3,7 +3,7 @@ import type { FastifyError, FastifyPluginAsync } from 'fastify'
 import { OAuthError } from '../../services/errors.js'
 
 /** Domain codes that mean "the grant (credentials or refresh token) is not valid". */
-const INVALID_GRANT = new Set(['invalid_credentials', 'invalid_refresh_token', 'refresh_token_superseded', 'refresh_token_reused'])
+const INVALID_GRANT = new Set(['invalid_credentials', 'account_disabled', 'invalid_refresh_token', 'refresh_token_superseded', 'refresh_token_reused'])
 
 /** What an error becomes on the OAuth endpoints: status and RFC 6749 section 5.2 code. */
 function toOAuthError (error: FastifyError): { status: number, code: string, description: string } {
@@ -33,6 +33,8 @@ const oauthContext: FastifyPluginAsync = async (fastify) => {
   fastify.setErrorHandler((error: FastifyError, request, reply) => {
     const { status, code, description } = toOAuthError(error)
     if (status >= 500) request.log.error({ err: error }, 'oauth request failed')
+    const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds
+    if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter))
     if (status === 401) reply.header('www-authenticate', 'Basic realm="oauth", charset="UTF-8"')
     else reply.removeHeader('www-authenticate')
     reply.code(status).send({ error: code, error_description: description })

@@ -1,4 +1,5 @@
 import { DuplicateUserError } from '../errors.js'
+import { createMemoryLoginFailures } from './memory-login-failures.js'
 import type { RefreshTokenMatch, Revocation, Rotation, SessionRecord, Store, UserRecord } from './types.js'
 
 interface RefreshTokenEntry { sessionId: string, rotatedAt: Date | null }
@@ -18,6 +19,7 @@ export function createMemoryStore (): Store {
   /** Sorted by revokedAt (appends are almost always in order), so a sync reads only the tail. */
   let revocations: Revocation[] = []
   const revokedSessionIds = new Set<string>()
+  const loginFailures = createMemoryLoginFailures()
 
   const copyUser = (user: UserRecord): UserRecord => ({ ...user, roles: [...user.roles] })
   const copySession = (session: SessionRecord): SessionRecord => ({ ...session })
@@ -64,6 +66,33 @@ export function createMemoryStore (): Store {
       return id === undefined ? null : this.findUserById(id)
     },
 
+    async listUsers ({ prefix = '', after, limit }) {
+      const names = [...userIdByName.keys()]
+        .filter((name) => name.startsWith(prefix) && (after === undefined || name > after))
+        .sort()
+        .slice(0, limit)
+      return names.map((name) => copyUser(users.get(userIdByName.get(name) as string) as UserRecord))
+    },
+
+    async updateUser (id, changes) {
+      const user = users.get(id)
+      if (user === undefined) return false
+      if (changes.roles !== undefined) user.roles = [...changes.roles]
+      if (changes.disabledAt !== undefined) user.disabledAt = changes.disabledAt
+      if (changes.passwordHash !== undefined) user.passwordHash = changes.passwordHash
+      return true
+    },
+
+    async deleteUser (id) {
+      const user = users.get(id)
+      if (user === undefined) return false
+      for (const sessionId of sessionIdsByUser.get(id) ?? []) deleteSession(sessionId)
+      sessionIdsByUser.delete(id)
+      userIdByName.delete(user.usernameNormalized)
+      users.delete(id)
+      return true
+    },
+
     async createSession ({ refreshHash, ...session }) {
       sessions.set(session.id, { ...session, revokedAt: null })
       addToIndex(sessionIdsByUser, session.userId, session.id)
@@ -96,13 +125,18 @@ export function createMemoryStore (): Store {
       return session === undefined ? false : revoke(session, now)
     },
 
-    async revokeUserSessions (userId, now) {
+    async revokeUserSessions (userId, now, exceptSessionId) {
       const revoked: string[] = []
       for (const sessionId of sessionIdsByUser.get(userId) ?? []) {
         const session = sessions.get(sessionId)
-        if (session !== undefined && revoke(session, now)) revoked.push(sessionId)
+        if (session !== undefined && sessionId !== exceptSessionId && revoke(session, now)) revoked.push(sessionId)
       }
       return revoked
+    },
+
+    async findSession (sessionId) {
+      const session = sessions.get(sessionId)
+      return session === undefined ? null : copySession(session)
     },
 
     async listUserSessions (userId, now) {
@@ -130,8 +164,20 @@ export function createMemoryStore (): Store {
         .map((revocation) => ({ ...revocation }))
     },
 
+    async recordLoginFailures (keys, at, expiresAt) {
+      return loginFailures.record(keys, at, expiresAt)
+    },
+
+    async getLoginFailures (keys, now) {
+      return loginFailures.get(keys, now)
+    },
+
+    async clearLoginFailures (keys) {
+      loginFailures.clear(keys)
+    },
+
     async pruneExpired (now) {
-      let removed = 0
+      let removed = loginFailures.prune(now)
       for (const session of [...sessions.values()]) {
         if (session.expiresAt <= now) removed += deleteSession(session.id)
       }

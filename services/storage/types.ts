@@ -17,6 +17,30 @@ export interface UserRecord {
   passwordHash: string
   roles: string[]
   createdAt: Date
+  /** Set while an admin has disabled the account: no login, no refresh. */
+  disabledAt: Date | null
+}
+
+/** What an admin may change on a user; absent fields stay as they are. */
+export interface UserChanges {
+  roles?: string[]
+  disabledAt?: Date | null
+  passwordHash?: string
+}
+
+export interface UserListQuery {
+  /** Only users whose usernameNormalized starts with this (plain text, not a pattern). */
+  prefix?: string
+  /** Keyset pagination: only users whose usernameNormalized sorts after this one. */
+  after?: string
+  limit: number
+}
+
+/** Failed logins counted for one throttle key (a hash made by the service). */
+export interface LoginFailure {
+  /** Failures recorded since the last clear that have not expired. */
+  count: number
+  lastFailureAt: Date
 }
 
 export interface SessionRecord {
@@ -67,6 +91,12 @@ export interface Store {
   createUser (user: UserRecord): Promise<void>
   findUserById (id: string): Promise<UserRecord | null>
   findUserByUsername (usernameNormalized: string): Promise<UserRecord | null>
+  /** Users ordered by usernameNormalized (byte order), at most `limit`. */
+  listUsers (query: UserListQuery): Promise<UserRecord[]>
+  /** Applies the changes; false when there is no such user. */
+  updateUser (id: string, changes: UserChanges): Promise<boolean>
+  /** Deletes the user with every session and refresh token of theirs; false when there is none. */
+  deleteUser (id: string): Promise<boolean>
 
   createSession (session: NewSession): Promise<void>
   /** Finds a current or already-rotated refresh token by hash. */
@@ -79,8 +109,9 @@ export interface Store {
   rotateRefreshToken (rotation: Rotation): Promise<boolean>
   /** Marks one session revoked; true when it was active before. */
   revokeSession (sessionId: string, now: Date): Promise<boolean>
-  /** Marks every active session of a user revoked; returns the ids it revoked. */
-  revokeUserSessions (userId: string, now: Date): Promise<string[]>
+  /** Marks every active session of a user revoked, but `exceptSessionId`; returns the ids it revoked. */
+  revokeUserSessions (userId: string, now: Date, exceptSessionId?: string): Promise<string[]>
+  findSession (sessionId: string): Promise<SessionRecord | null>
   /** Active (not revoked, not expired at `now`) sessions of a user, oldest first. */
   listUserSessions (userId: string, now: Date): Promise<SessionRecord[]>
 
@@ -89,7 +120,17 @@ export interface Store {
   /** Revocations with revokedAt >= since that have not expired at `now`, oldest first. */
   listRevocationsSince (since: Date, now: Date): Promise<Revocation[]>
 
-  /** Deletes expired sessions, refresh tokens and revocations; returns how many records went. */
+  /**
+   * Records one failed login for each key (race-safe: concurrent failures are all counted) and
+   * returns each key's count afterwards. Each failure is forgotten after `expiresAt`.
+   */
+  recordLoginFailures (keys: string[], at: Date, expiresAt: Date): Promise<number[]>
+  /** The unexpired failures of each key, or null when it has none. */
+  getLoginFailures (keys: string[], now: Date): Promise<Array<LoginFailure | null>>
+  /** Forgets every failure of these keys (after a successful login). */
+  clearLoginFailures (keys: string[]): Promise<void>
+
+  /** Deletes expired sessions, refresh tokens, revocations and login failures; returns how many records went. */
   pruneExpired (now: Date): Promise<number>
   /** Resolves when the backend answers; throws StorageUnavailableError otherwise. */
   ping (): Promise<void>

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Test } from 'tap'
 import { DuplicateUserError } from '../../services/errors.js'
 import type { NewSession, Store, UserRecord } from '../../services/storage/types.js'
+import { accountContract } from './contract-accounts.js'
 
 /** How a runner makes a fresh, empty store for one case, and how it cleans up after it. */
 export interface StoreFactory {
@@ -20,7 +21,8 @@ export function newUser (name = `u${randomUUID().slice(0, 8)}`): UserRecord {
     email: `${name.toLowerCase()}@example.com`,
     passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g',
     roles: ['user'],
-    createdAt: at(0)
+    createdAt: at(0),
+    disabledAt: null
   }
 }
 
@@ -217,4 +219,6 @@ export function storeContract (t: Test, makeStore: StoreFactory): void {
     const store = await makeStore(t)
     await t.resolves(store.ping())
   })
+
+  accountContract(t, makeStore)
 }
