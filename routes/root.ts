@@ -24,22 +24,28 @@ const root: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get('/', {
     schema: {
+      tags: ['service'],
+      summary: 'Service name, version and links',
       response: {
         200: Type.Object({
           name: Type.String(),
           version: Type.String(),
           links: Type.Record(Type.String(), Type.String())
-        })
+        }, { description: 'What this service is', examples: [{ name: 'fastify-jwt-auth-server', version: '1.0.0', links: { login: '/auth/login' } }] })
       }
     }
   }, async () => index)
 
   fastify.get('/health', {
-    schema: { response: { 200: Type.Object({ status: Type.Literal('ok') }) } }
+    schema: { tags: ['service'], summary: 'Liveness', response: { 200: Type.Object({ status: Type.Literal('ok') }, { description: 'Alive', examples: [{ status: 'ok' }] }) } }
   }, async () => ({ status: 'ok' as const }))
 
   fastify.get('/ready', {
-    schema: { response: { 200: Type.Object({ status: Type.Literal('ready') }), ...errorReplies(503) } }
+    schema: {
+      tags: ['service'],
+      summary: 'Readiness: 200 when storage answers',
+      response: { 200: Type.Object({ status: Type.Literal('ready') }, { description: 'Ready', examples: [{ status: 'ready' }] }), ...errorReplies(503) }
+    }
   }, async () => {
     await fastify.store.ping()
     return { status: 'ready' as const }

@@ -14,7 +14,7 @@ const Jwks = Type.Object({
     n: Type.Optional(Type.String()),
     e: Type.Optional(Type.String())
   }))
-})
+}, { description: 'JWK set', examples: [{ keys: [{ kty: 'OKP', crv: 'Ed25519', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo', kid: 'kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k', alg: 'EdDSA', use: 'sig' }] }] })
 
 const Discovery = Type.Object({
   issuer: Type.String(),
@@ -28,6 +28,21 @@ const Discovery = Type.Object({
   revocation_endpoint_auth_methods_supported: Type.Array(Type.String()),
   introspection_endpoint_auth_methods_supported: Type.Array(Type.String()),
   id_token_signing_alg_values_supported: Type.Array(Type.String())
+}, {
+  description: 'Discovery document',
+  examples: [{
+    issuer: 'https://auth.example.com',
+    jwks_uri: 'https://auth.example.com/.well-known/jwks.json',
+    token_endpoint: 'https://auth.example.com/oauth/token',
+    revocation_endpoint: 'https://auth.example.com/oauth/revoke',
+    introspection_endpoint: 'https://auth.example.com/oauth/introspect',
+    grant_types_supported: ['password', 'refresh_token'],
+    response_types_supported: [],
+    token_endpoint_auth_methods_supported: ['none'],
+    revocation_endpoint_auth_methods_supported: ['none'],
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic'],
+    id_token_signing_alg_values_supported: ['EdDSA']
+  }]
 })
 
 /** Public keys (JWKS) and a discovery document, so other services verify our tokens on their own. */
@@ -40,7 +55,7 @@ const wellKnown: FastifyPluginAsyncTypebox = async (fastify) => {
   const issuerUrl = /^https?:\/\//.test(config.JWT_ISSUER) ? config.JWT_ISSUER.replace(/\/+$/, '') : null
   const baseUrl = (request: FastifyRequest) => issuerUrl ?? `${request.protocol}://${request.host}`
 
-  fastify.get('/.well-known/jwks.json', { schema: { response: { 200: Jwks } } }, async (_request, reply) => {
+  fastify.get('/.well-known/jwks.json', { schema: { tags: ['oauth'], summary: 'Public signing keys (JWK set)', response: { 200: Jwks } } }, async (_request, reply) => {
     return reply.header('cache-control', 'public, max-age=300').send(jwks)
   })
 
@@ -61,7 +76,7 @@ const wellKnown: FastifyPluginAsyncTypebox = async (fastify) => {
       id_token_signing_alg_values_supported: [signingKeys.algorithm]
     }
   }
-  const schema = { response: { 200: Discovery } }
+  const schema = { tags: ['oauth'], summary: 'Discovery document: issuer, jwks_uri and endpoints', response: { 200: Discovery } }
   fastify.get('/.well-known/openid-configuration', { schema }, discovery)
   fastify.get('/.well-known/oauth-authorization-server', { schema }, discovery)
 }

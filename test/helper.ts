@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import app, { serverOptions } from '../app.js'
 import { loadConfig } from '../services/config.js'
@@ -13,6 +13,8 @@ export interface BuildOptions {
   now?: () => number
   /** Receives every log line as JSON text (level debug). */
   logLines?: string[]
+  /** Receives every route as it is registered. */
+  onRoute?: (route: RouteOptions) => void
 }
 
 interface Teardown { teardown (fn: () => unknown): void }
@@ -27,6 +29,7 @@ export async function build (t: Teardown, options: BuildOptions = {}): Promise<F
     ? base.logger
     : { ...base.logger, stream: new Writable({ write (chunk, _enc, done) { logLines.push(String(chunk)); done() } }) }
   const fastify = Fastify({ ...base, logger })
+  if (options.onRoute !== undefined) fastify.addHook('onRoute', options.onRoute)
   await fastify.register(fp(app), { config, ...(options.now === undefined ? {} : { now: options.now }) })
   await fastify.ready()
   t.teardown(() => fastify.close())

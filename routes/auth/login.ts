@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { LoginBody, TokenPairReply } from '../../schemas/auth.js'
-import { AUTH_BODY_LIMIT, errorReplies } from '../../schemas/common.js'
+import { AUTH_BODY_LIMIT, BASIC_OR_NONE, errorReplies, errorReplyWith } from '../../schemas/common.js'
 import { InvalidCredentialsError } from '../../services/errors.js'
 
 const BASIC = /^\s*basic\b/i
@@ -13,8 +13,15 @@ const login: FastifyPluginAsyncTypebox = async (fastify) => {
     bodyLimit: AUTH_BODY_LIMIT,
     config: { rateLimit: fastify.authRateLimits.login },
     schema: {
+      tags: ['auth'],
+      summary: 'Log in with HTTP Basic or JSON credentials; opens a session',
+      security: BASIC_OR_NONE,
       body: LoginBody,
-      response: { 200: TokenPairReply, ...errorReplies(400, 401, 413, 415, 429, 503) }
+      response: {
+        200: TokenPairReply,
+        ...errorReplies(400, 413, 415, 429, 503),
+        401: errorReplyWith(401, 'invalid_credentials', 'Invalid username or password')
+      }
     },
     preHandler (request, reply, done) {
       if (BASIC.test(request.headers.authorization ?? '')) fastify.basicAuth(request, reply, done)

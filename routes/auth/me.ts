@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { errorReplies } from '../../schemas/common.js'
+import { BEARER, errorReplies } from '../../schemas/common.js'
 import { Me } from '../../schemas/user.js'
 import { InvalidAccessTokenError } from '../../services/errors.js'
 
@@ -7,7 +7,7 @@ const me: FastifyPluginAsyncTypebox = async (fastify) => {
   const { users } = fastify
 
   fastify.get('/me', {
-    schema: { response: { 200: Me, ...errorReplies(401, 503) } },
+    schema: { tags: ['auth'], summary: 'The caller\'s account', security: BEARER, response: { 200: Me, ...errorReplies(401, 503) } },
     onRequest: fastify.authenticate
   }, async (request) => {
     const user = await users.findById(request.user.sub)

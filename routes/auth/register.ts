@@ -10,6 +10,8 @@ const register: FastifyPluginAsyncTypebox = async (fastify) => {
     bodyLimit: AUTH_BODY_LIMIT,
     config: { rateLimit: fastify.authRateLimits.login },
     schema: {
+      tags: ['auth'],
+      summary: 'Create an account',
       body: RegisterBody,
       response: { 201: PublicUser, ...errorReplies(400, 409, 413, 415, 429, 503) }
     }

@@ -27,7 +27,14 @@ const introspect: FastifyPluginAsyncTypebox = async (fastify) => {
   const { oauth } = fastify
 
   fastify.post('/introspect', {
-    schema: { body: TokenReference, response: { 200: IntrospectionReply, ...oauthErrorReplies(400, 401, 503) } },
+    schema: {
+      tags: ['oauth'],
+      summary: 'RFC 7662 introspection, for clients listed in INTROSPECTION_CLIENTS',
+      security: [{ basicAuth: [] }],
+      consumes: ['application/x-www-form-urlencoded', 'application/json'],
+      body: TokenReference,
+      response: { 200: IntrospectionReply, ...oauthErrorReplies(400, 401, 503) }
+    },
     onRequest: async (request) => {
       const credentials = clientCredentials(request.headers.authorization)
       if (credentials === null || !oauth.isIntrospectionClient(...credentials)) {

@@ -7,7 +7,13 @@ const revoke: FastifyPluginAsyncTypebox = async (fastify) => {
   const { oauth } = fastify
 
   fastify.post('/revoke', {
-    schema: { body: TokenReference, response: { 200: Type.Null(), ...oauthErrorReplies(400, 503) } }
+    schema: {
+      tags: ['oauth'],
+      summary: 'RFC 7009 revocation: ends the session of a refresh or access token',
+      consumes: ['application/x-www-form-urlencoded', 'application/json'],
+      body: TokenReference,
+      response: { 200: Type.Null({ description: 'Revoked, or not a token of ours' }), ...oauthErrorReplies(400, 503) }
+    }
   }, async (request, reply) => {
     const { token, token_type_hint: hint } = request.body
     await oauth.revoke(token, hint === 'access_token' || hint === 'refresh_token' ? hint : undefined)

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { TokenPairReply } from '../../schemas/auth.js'
-import { AUTH_BODY_LIMIT } from '../../schemas/common.js'
+import { AUTH_BODY_LIMIT, BASIC_OR_NONE } from '../../schemas/common.js'
 import { oauthErrorReplies, TokenRequest } from '../../schemas/oauth.js'
 import { OAuthError } from '../../services/errors.js'
 
@@ -17,6 +17,10 @@ const token: FastifyPluginAsyncTypebox = async (fastify) => {
     bodyLimit: AUTH_BODY_LIMIT,
     config: { rateLimit: fastify.authRateLimits.login },
     schema: {
+      tags: ['oauth'],
+      summary: 'RFC 6749 token endpoint: password and refresh_token grants (form-encoded or JSON)',
+      security: BASIC_OR_NONE,
+      consumes: ['application/x-www-form-urlencoded', 'application/json'],
       body: TokenRequest,
       response: { 200: TokenPairReply, ...oauthErrorReplies(400, 401, 413, 429, 503) }
     },

@@ -1,0 +1,37 @@
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import fp from 'fastify-plugin'
+import { readPackageInfo } from '../services/package-info.js'
+
+/**
+ * OpenAPI 3 document generated from the route schemas (the single source of truth), served at
+ * /openapi.json, with Swagger UI at /docs (assets shipped in the package: works offline).
+ */
+export default fp(async (fastify) => {
+  const { name, version } = readPackageInfo()
+  await fastify.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: name,
+        version,
+        description: 'JWT authentication microserver: register, login (HTTP Basic or JSON), refresh with rotation and reuse detection, logout, OAuth 2.0 token / revoke / introspect, JWKS.'
+      },
+      tags: [
+        { name: 'service', description: 'What this service is, liveness, readiness' },
+        { name: 'auth', description: 'Accounts and sessions' },
+        { name: 'oauth', description: 'OAuth 2.0 endpoints (RFC 6749, 7009, 7662) and key discovery' },
+        { name: 'protected', description: 'Example routes guarded by a Bearer access token' }
+      ],
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token from /auth/login, /auth/refresh or /oauth/token' },
+          basicAuth: { type: 'http', scheme: 'basic', description: 'Username and password (login), or client id and secret (introspection)' }
+        }
+      }
+    },
+    hideUntagged: false
+  })
+  await fastify.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { deepLinking: true } })
+  fastify.get('/openapi.json', { schema: { hide: true } }, async () => fastify.swagger())
+}, { name: 'swagger', dependencies: ['config'] })
