@@ -29,6 +29,16 @@ start_mariadb() {
   export MYSQL_URL="${MYSQL_URL:-mysql://root@127.0.0.1:3306/test}"
 }
 
+# Redis backs the shared IP rate limiter (REDIS_URL); this kind of machine runs it on 6379.
+start_redis() {
+  if ! redis-cli -h 127.0.0.1 ping >/dev/null 2>&1; then
+    log "Redis is not answering: starting it"
+    redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log
+    wait_for_port 127.0.0.1 6379 30 || { log "Redis did not start"; return 1; }
+  fi
+  export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
+}
+
 # The module zip lacks build/version/version.txt, which FerretDB needs at run time: build from a copy.
 build_ferretdb() {
   [ -x "$FERRETDB_BIN" ] && return 0
@@ -59,5 +69,6 @@ stop_services() {
 }
 
 start_mariadb
+start_redis
 start_ferretdb
-log "MYSQL_URL=$MYSQL_URL MONGODB_URL=$MONGODB_URL"
+log "MYSQL_URL=$MYSQL_URL MONGODB_URL=$MONGODB_URL REDIS_URL=$REDIS_URL"

@@ -4,7 +4,7 @@ import mysql from 'mysql2/promise'
 import type { Test } from 'tap'
 
 /** Where the database tests find their servers (.ci/services.sh exports both). */
-export type DatabaseVariable = 'MYSQL_URL' | 'MONGODB_URL'
+export type DatabaseVariable = 'MYSQL_URL' | 'MONGODB_URL' | 'REDIS_URL'
 
 export interface FreshDatabase {
   /** auth_test_<pid>_<random>: made for this run, dropped at its end. */
