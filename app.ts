@@ -25,6 +25,9 @@ export function serverOptions (config: Pick<AppConfig, 'LOG_LEVEL'>, stdoutIsTty
       ...(stdoutIsTty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } } : {})
     },
     bodyLimit: 64 * 1024,
+    // Start-up includes connecting to storage, migrations and loading the plugins: allow for a slow
+    // database or a loaded machine rather than failing with "Plugin did not start in time".
+    pluginTimeout: 60_000,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: true, allErrors: false } },
     forceCloseConnections: 'idle'
   }

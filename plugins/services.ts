@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin'
+import { createAccountService, type AccountService } from '../services/accounts.js'
 import type { AuditSink } from '../services/audit.js'
 import type { AppOptions } from '../services/config.js'
 import { createOAuthService, type OAuthService } from '../services/oauth.js'
@@ -15,6 +16,7 @@ declare module 'fastify' {
     tokens: TokenService
     revocations: RevocationView
     oauth: OAuthService
+    accounts: AccountService
   }
 }
 
@@ -63,5 +65,6 @@ export default fp<AppOptions>(async (fastify, opts) => {
     audit
   })
   fastify.decorate('sessions', sessions)
+  fastify.decorate('accounts', createAccountService({ store, sessions, password, now, audit }))
   fastify.decorate('oauth', createOAuthService({ store, tokens, sessions, revocations, now, clients: config.introspectionClients, audit }))
 }, { name: 'services', dependencies: ['config', 'jwt', 'storage'] })

@@ -9,6 +9,11 @@ export type AuditEventName =
   | 'logout'
   | 'logout_all'
   | 'token_revoked'
+  | 'password_changed'
+  | 'roles_changed'
+  | 'user_disabled'
+  | 'user_enabled'
+  | 'user_deleted'
 
 export interface AuditEvent {
   event: AuditEventName
@@ -21,6 +26,9 @@ export interface AuditEvent {
   ip?: string
   retryAfterSeconds?: number
   sessions?: number
+  /** The admin who made an account change. */
+  actorId?: string
+  roles?: string[]
 }
 
 export type AuditSink = (event: AuditEvent) => void

@@ -66,3 +66,25 @@ export class RefreshTokenReusedError extends AppError {
 export class OAuthError extends AppError {
   override name = 'OAuthError'
 }
+
+export class NotFoundError extends AppError {
+  override name = 'NotFoundError'
+  constructor (what: string) {
+    super(404, 'not_found', `${what} not found`)
+  }
+}
+
+export class ForbiddenError extends AppError {
+  override name = 'ForbiddenError'
+  constructor (message: string, code = 'forbidden') {
+    super(403, code, message)
+  }
+}
+
+/** An admin action that would lock its own author out (drop own admin role, disable or delete self). */
+export class SelfLockoutError extends AppError {
+  override name = 'SelfLockoutError'
+  constructor (message: string) {
+    super(409, 'self_lockout', message)
+  }
+}

@@ -1,0 +1,31 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { PasswordChangeBody } from '../../schemas/account.js'
+import { AUTH_BODY_LIMIT, BEARER, errorReplies, errorReplyWith, NoContent } from '../../schemas/common.js'
+
+/** Changes the caller's password; every other session of theirs ends. */
+const password: FastifyPluginAsyncTypebox = async (fastify) => {
+  const { accounts } = fastify
+
+  fastify.post('/password', {
+    bodyLimit: AUTH_BODY_LIMIT,
+    config: { rateLimit: fastify.authRateLimits.login },
+    onRequest: fastify.authenticate,
+    schema: {
+      tags: ['auth'],
+      summary: 'Change the password (current and new); ends every other session',
+      security: BEARER,
+      body: PasswordChangeBody,
+      response: {
+        204: NoContent,
+        ...errorReplies(400, 401, 413, 429, 503),
+        403: errorReplyWith(403, 'invalid_credentials', 'The current password is wrong')
+      }
+    }
+  }, async (request, reply) => {
+    const { current_password: current, new_password: next } = request.body
+    await accounts.changePassword(request.user.sub, request.user.sid, current, next)
+    return reply.code(204).send(null)
+  })
+}
+
+export default password
