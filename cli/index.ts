@@ -1,4 +1,6 @@
+import { UsageError } from './app-context.js'
 import { generateKeyFile, keysGenerateHelp, parseKeysGenerateArgs } from './keys.js'
+import { userCommands } from './users.js'
 
 interface Command {
   help: string
@@ -6,6 +8,7 @@ interface Command {
 }
 
 const commands: Record<string, Command> = {
+  ...userCommands,
   'keys:generate': {
     help: keysGenerateHelp,
     run (args) {
@@ -34,7 +37,7 @@ async function main (argv: string[]): Promise<number> {
     return 0
   } catch (error) {
     process.stderr.write(`${name}: ${error instanceof Error ? error.message : String(error)}\n`)
-    return 1
+    return error instanceof UsageError ? 2 : 1
   }
 }
 
