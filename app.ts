@@ -42,12 +42,9 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, opts) => {
     dir: join(import.meta.dirname, 'plugins'),
     options: opts
   })
-  await fastify.register(AutoLoad, {
-    dir: join(import.meta.dirname, 'routes'),
-    autoHooks: true,
-    cascadeHooks: true,
-    options: opts
-  })
+  for (const dir of [join(import.meta.dirname, 'routes'), ...(opts.extraRouteDirs ?? [])]) {
+    await fastify.register(AutoLoad, { dir, autoHooks: true, cascadeHooks: true, options: opts })
+  }
 }
 
 export default app

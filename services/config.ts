@@ -84,4 +84,6 @@ export interface AppOptions {
   config?: AppConfig
   /** Milliseconds since the epoch; defaults to Date.now. */
   now?: () => number
+  /** More folders autoloaded exactly like routes/ (each subfolder a prefix, autohooks.ts included). */
+  extraRouteDirs?: string[]
 }

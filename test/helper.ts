@@ -15,6 +15,8 @@ export interface BuildOptions {
   logLines?: string[]
   /** Receives every route as it is registered. */
   onRoute?: (route: RouteOptions) => void
+  /** More route folders, loaded like routes/. */
+  extraRouteDirs?: string[]
 }
 
 interface Teardown { teardown (fn: () => unknown): void }
@@ -30,7 +32,11 @@ export async function build (t: Teardown, options: BuildOptions = {}): Promise<F
     : { ...base.logger, stream: new Writable({ write (chunk, _enc, done) { logLines.push(String(chunk)); done() } }) }
   const fastify = Fastify({ ...base, logger })
   if (options.onRoute !== undefined) fastify.addHook('onRoute', options.onRoute)
-  await fastify.register(fp(app), { config, ...(options.now === undefined ? {} : { now: options.now }) })
+  await fastify.register(fp(app), {
+    config,
+    ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.extraRouteDirs === undefined ? {} : { extraRouteDirs: options.extraRouteDirs })
+  })
   await fastify.ready()
   t.teardown(() => fastify.close())
   return fastify
