@@ -29,6 +29,8 @@ t.test('the real server process - should serve the whole flow over HTTP and stop
   t.equal(after.status, 401)
   t.equal(after.headers.get('www-authenticate'), 'Bearer realm="api", error="invalid_token"')
   t.equal((await call('/nope')).status, 404)
+  const hugeHeader = await call('/auth/login', { method: 'POST', headers: { 'x-padding': 'a'.repeat(20 * 1024) } })
+  t.equal(hugeHeader.status, 431, 'headers over 16 KiB are refused before any route runs')
 
   t.match(server.logLines.join('\n'), /JWT_SECRET is not set/, 'warns about the generated secret')
   t.equal(await server.stop('SIGTERM'), 0, 'exits cleanly on SIGTERM')
