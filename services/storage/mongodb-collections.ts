@@ -10,6 +10,8 @@ export interface UserDoc {
   passwordHash: string
   roles: string[]
   createdAt: Date
+  /** Absent on users stored before accounts could be disabled: read as null. */
+  disabledAt?: Date | null
 }
 
 export interface SessionDoc {
@@ -52,11 +54,24 @@ export interface RevocationDoc {
   expiresAt: Date
 }
 
+/**
+ * One document per failed login, never updated (see mongodb-login-failures.ts). `seq` numbers the
+ * failures of one key, 1, 2, 3 ..., under a unique index on { key, seq }.
+ */
+export interface LoginFailureDoc {
+  /** The throttle key: a SHA-256 hex string made by the service. */
+  key: string
+  seq: number
+  at: Date
+  expiresAt: Date
+}
+
 export interface MongoCollections {
   users: Collection<UserDoc>
   sessions: Collection<SessionDoc>
   refreshTokens: Collection<RefreshTokenDoc>
   revocations: Collection<RevocationDoc>
+  loginFailures: Collection<LoginFailureDoc>
 }
 
 export function mongoCollections (db: Db): MongoCollections {
@@ -64,7 +79,8 @@ export function mongoCollections (db: Db): MongoCollections {
     users: db.collection<UserDoc>('users'),
     sessions: db.collection<SessionDoc>('sessions'),
     refreshTokens: db.collection<RefreshTokenDoc>('refreshTokens'),
-    revocations: db.collection<RevocationDoc>('revocations')
+    revocations: db.collection<RevocationDoc>('revocations'),
+    loginFailures: db.collection<LoginFailureDoc>('loginFailures')
   }
 }
 
@@ -77,15 +93,18 @@ const NOT_IMPLEMENTED = 238
  * 1.24), expiresAt gets a plain index and the periodic pruneExpired job deletes expired records.
  */
 export async function ensureMongoIndexes (db: Db): Promise<{ ttl: boolean }> {
-  const { users, sessions, refreshTokens, revocations } = mongoCollections(db)
+  const { users, sessions, refreshTokens, revocations, loginFailures } = mongoCollections(db)
   await users.createIndex({ usernameNormalized: 1 }, { unique: true, name: 'usernameNormalized_unique' })
   await sessions.createIndex({ userId: 1, createdAt: 1 }, { name: 'userId_createdAt' })
   await refreshTokens.createIndex({ previous: 1 }, { unique: true, name: 'previous_unique' })
   await refreshTokens.createIndex({ sessionId: 1 }, { name: 'sessionId' })
   await revocations.createIndex({ revokedAt: 1 }, { name: 'revokedAt' })
+  await loginFailures.createIndex({ key: 1, seq: 1 }, { unique: true, name: 'key_seq_unique' })
+  await loginFailures.createIndex({ key: 1, at: 1 }, { name: 'key_at' })
   let ttl = await expiryIndex(sessions, true)
   ttl = await expiryIndex(refreshTokens, ttl)
   ttl = await expiryIndex(revocations, ttl)
+  ttl = await expiryIndex(loginFailures, ttl)
   return { ttl }
 }
 
@@ -104,8 +123,8 @@ async function expiryIndex<T extends Document> (collection: Collection<T>, tryTt
 }
 
 export function toUser (doc: UserDoc): UserRecord {
-  const { _id: id, username, usernameNormalized, email, passwordHash, roles, createdAt } = doc
-  return { id, username, usernameNormalized, email, passwordHash, roles: [...roles], createdAt }
+  const { _id: id, username, usernameNormalized, email, passwordHash, roles, createdAt, disabledAt = null } = doc
+  return { id, username, usernameNormalized, email, passwordHash, roles: [...roles], createdAt, disabledAt }
 }
 
 export function toSession (doc: SessionDoc): SessionRecord {

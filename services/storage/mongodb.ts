@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto'
-import type { Db } from 'mongodb'
+import type { Db, Filter } from 'mongodb'
 import { DuplicateUserError } from '../errors.js'
-import { mongoCollections, toSession, toUser, type RefreshTokenDoc } from './mongodb-collections.js'
+import { mongoAccounts } from './mongodb-accounts.js'
+import { mongoCollections, toSession, toUser, type RefreshTokenDoc, type SessionDoc } from './mongodb-collections.js'
 import { isDuplicateKey, isOnlyDuplicateKeys } from './mongodb-errors.js'
+import { mongoLoginFailures } from './mongodb-login-failures.js'
 import { createMongoRunner } from './mongodb-runner.js'
 import type { Revocation, Store } from './types.js'
 
@@ -24,7 +26,8 @@ export interface MongoStoreOptions {
  * on both, without transactions (FerretDB has none; a standalone mongod refuses them).
  */
 export function createMongoStore (db: Db, { timeoutMs }: MongoStoreOptions): Store {
-  const { users, sessions, refreshTokens, revocations } = mongoCollections(db)
+  const collections = mongoCollections(db)
+  const { users, sessions, refreshTokens, revocations, loginFailures } = collections
   const operation = createMongoRunner(timeoutMs)
 
   const findUser = (filter: { _id: string } | { usernameNormalized: string }) => operation(async (call) => {
@@ -36,9 +39,9 @@ export function createMongoStore (db: Db, { timeoutMs }: MongoStoreOptions): Sto
     kind: 'mongodb',
 
     createUser: (user) => operation(async (call) => {
-      const { id, username, usernameNormalized, email, passwordHash, roles, createdAt } = user
+      const { id, username, usernameNormalized, email, passwordHash, roles, createdAt, disabledAt } = user
       try {
-        await users.insertOne({ _id: id, username, usernameNormalized, email, passwordHash, roles: [...roles], createdAt }, call.write())
+        await users.insertOne({ _id: id, username, usernameNormalized, email, passwordHash, roles: [...roles], createdAt, disabledAt }, call.write())
       } catch (error) {
         // The unique index on usernameNormalized decides races: no check-then-insert.
         if (isDuplicateKey(error)) throw new DuplicateUserError()
@@ -48,6 +51,7 @@ export function createMongoStore (db: Db, { timeoutMs }: MongoStoreOptions): Sto
 
     findUserById: (id) => findUser({ _id: id }),
     findUserByUsername: (usernameNormalized) => findUser({ usernameNormalized }),
+    ...mongoAccounts(collections, operation),
 
     createSession: ({ refreshHash, id, userId, createdAt, lastUsedAt, expiresAt, userAgent, ip }) => operation(async (call) => {
       await sessions.insertOne({ _id: id, userId, createdAt, lastUsedAt, expiresAt, revokedAt: null, userAgent, ip }, call.write())
@@ -90,13 +94,19 @@ export function createMongoStore (db: Db, { timeoutMs }: MongoStoreOptions): Sto
     revokeSession: (sessionId, now) => operation(async (call) =>
       (await sessions.updateOne({ _id: sessionId, revokedAt: null }, { $set: { revokedAt: now } }, call.write())).modifiedCount === 1),
 
-    revokeUserSessions: (userId, now) => operation(async (call) => {
+    revokeUserSessions: (userId, now, exceptSessionId) => operation(async (call) => {
       // Tag what this call revokes, to return exactly those ids.
       const revokedBy = randomUUID()
-      const result = await sessions.updateMany({ userId, revokedAt: null }, { $set: { revokedAt: now, revokedBy } }, call.write())
+      const filter: Filter<SessionDoc> = exceptSessionId === undefined ? { userId, revokedAt: null } : { userId, revokedAt: null, _id: { $ne: exceptSessionId } }
+      const result = await sessions.updateMany(filter, { $set: { revokedAt: now, revokedBy } }, call.write())
       if (result.modifiedCount === 0) return []
       const revoked = await sessions.find({ userId, revokedBy }, { ...call.read, projection: { _id: 1 } }).toArray()
       return revoked.map((doc) => doc._id)
+    }),
+
+    findSession: (sessionId) => operation(async (call) => {
+      const doc = await sessions.findOne({ _id: sessionId }, call.read)
+      return doc === null ? null : toSession(doc)
     }),
 
     listUserSessions: (userId, now) => operation(async (call) => {
@@ -120,12 +130,15 @@ export function createMongoStore (db: Db, { timeoutMs }: MongoStoreOptions): Sto
       return docs.map((doc): Revocation => ({ sessionId: doc._id, userId: doc.userId, revokedAt: doc.revokedAt, expiresAt: doc.expiresAt }))
     }),
 
+    ...mongoLoginFailures(loginFailures, operation),
+
     pruneExpired: (now) => operation(async (call) => {
       const expired = { expiresAt: { $lte: now } }
       const results = [
         await sessions.deleteMany(expired, call.write()),
         await refreshTokens.deleteMany(expired, call.write()),
-        await revocations.deleteMany(expired, call.write())
+        await revocations.deleteMany(expired, call.write()),
+        await loginFailures.deleteMany(expired, call.write())
       ]
       return results.reduce((sum, result) => sum + result.deletedCount, 0)
     }),

@@ -1,7 +1,7 @@
 import type { SessionRecord, UserRecord } from './types.js'
 
 /** Column order of the users table, shared by SELECT and INSERT. */
-export const USER_COLUMNS = 'id, username, username_normalized, email, password_hash, roles, created_at'
+export const USER_COLUMNS = 'id, username, username_normalized, email, password_hash, roles, created_at, disabled_at'
 /** Session columns, selected through the alias `s`. */
 export const SESSION_COLUMNS = 's.id, s.user_id, s.created_at, s.last_used_at, s.expires_at, s.revoked_at, s.user_agent, s.ip'
 
@@ -11,9 +11,10 @@ export interface UserRow {
   username_normalized: string
   email: string | null
   password_hash: string
-  /** JSON array (TEXT column, see mysql-migrations.ts). */
+  /** JSON array (TEXT column, see mysql-schema.ts). */
   roles: string
   created_at: Date
+  disabled_at: Date | null
 }
 
 export interface SessionRow {
@@ -35,7 +36,8 @@ export function toUser (row: UserRow): UserRecord {
     email: row.email,
     passwordHash: row.password_hash,
     roles: JSON.parse(row.roles) as string[],
-    createdAt: row.created_at
+    createdAt: row.created_at,
+    disabledAt: row.disabled_at
   }
 }
 

@@ -1,7 +1,9 @@
 import type { Pool } from 'mysql2/promise'
 import { DuplicateUserError } from '../errors.js'
 import { ER_DUP_ENTRY, isServerError } from './mysql-errors.js'
-import { createMysqlRunner } from './mysql-runner.js'
+import { mysqlAccounts } from './mysql-accounts.js'
+import { mysqlLoginFailures, pruneLoginFailures } from './mysql-login-failures.js'
+import { createMysqlRunner, type SqlValue } from './mysql-runner.js'
 import { SESSION_COLUMNS, toSession, toUser, USER_COLUMNS, type SessionRow, type UserRow } from './mysql-rows.js'
 import type { Revocation, Store } from './types.js'
 
@@ -16,7 +18,7 @@ const REVOCATION_BATCH = 500
 /**
  * The store over a mysql2 promise pool (`fastify.mysql.pool` from @fastify/mysql with
  * `promise: true`). The pool must use `timezone: 'Z'`: every DATETIME(3) column holds UTC.
- * The tables come from mysql-migrations.ts; run migrateMysql before serving. The pool belongs to
+ * The tables come from mysql-schema.ts; run migrateMysql before serving. The pool belongs to
  * whoever made it: close() leaves it open.
  */
 export function createMysqlStore (pool: Pool, { timeoutMs }: MysqlStoreOptions): Store {
@@ -34,8 +36,8 @@ export function createMysqlStore (pool: Pool, { timeoutMs }: MysqlStoreOptions):
     createUser: (user) => db.run(async (sql) => {
       try {
         await sql.change(
-          `INSERT INTO users (${USER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-          [user.id, user.username, user.usernameNormalized, user.email, user.passwordHash, JSON.stringify(user.roles), user.createdAt])
+          `INSERT INTO users (${USER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          [user.id, user.username, user.usernameNormalized, user.email, user.passwordHash, JSON.stringify(user.roles), user.createdAt, user.disabledAt])
       } catch (error) {
         // The unique key on username_normalized decides races: no check-then-insert.
         if (isServerError(error) && error.errno === ER_DUP_ENTRY) throw new DuplicateUserError()
@@ -45,6 +47,7 @@ export function createMysqlStore (pool: Pool, { timeoutMs }: MysqlStoreOptions):
 
     findUserById: (id) => findUser('id', id),
     findUserByUsername: (usernameNormalized) => findUser('username_normalized', usernameNormalized),
+    ...mysqlAccounts(db),
 
     createSession: (session) => db.transaction(async (sql) => {
       await sql.change(
@@ -78,11 +81,18 @@ export function createMysqlStore (pool: Pool, { timeoutMs }: MysqlStoreOptions):
     revokeSession: (sessionId, now) => db.run(async (sql) =>
       await sql.change('UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [now, sessionId]) === 1),
 
-    revokeUserSessions: (userId, now) => db.transaction(async (sql) => {
+    revokeUserSessions: (userId, now, exceptSessionId) => db.transaction(async (sql) => {
+      const except = exceptSessionId === undefined ? '' : ' AND id <> ?'
+      const filter: SqlValue[] = exceptSessionId === undefined ? [userId] : [userId, exceptSessionId]
       // The locking read holds these rows (and the gap for new ones) until the UPDATE commits.
-      const rows = await sql.select<{ id: string }>('SELECT id FROM sessions WHERE user_id = ? AND revoked_at IS NULL FOR UPDATE', [userId])
-      if (rows.length > 0) await sql.change('UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL', [now, userId])
+      const rows = await sql.select<{ id: string }>(`SELECT id FROM sessions WHERE user_id = ? AND revoked_at IS NULL${except} FOR UPDATE`, filter)
+      if (rows.length > 0) await sql.change(`UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL${except}`, [now, ...filter])
       return rows.map((row) => row.id)
+    }),
+
+    findSession: (sessionId) => db.run(async (sql) => {
+      const [row] = await sql.select<SessionRow>(`SELECT ${SESSION_COLUMNS} FROM sessions s WHERE s.id = ?`, [sessionId])
+      return row === undefined ? null : toSession(row)
     }),
 
     listUserSessions: (userId, now) => db.run(async (sql) => {
@@ -109,11 +119,13 @@ export function createMysqlStore (pool: Pool, { timeoutMs }: MysqlStoreOptions):
       return rows.map((row): Revocation => ({ sessionId: row.session_id, userId: row.user_id, revokedAt: row.revoked_at, expiresAt: row.expires_at }))
     }),
 
+    ...mysqlLoginFailures(db),
+
     pruneExpired: (now) => db.run(async (sql) => {
       const tokens = await sql.change('DELETE t FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id WHERE s.expires_at <= ?', [now])
       const sessions = await sql.change('DELETE FROM sessions WHERE expires_at <= ?', [now])
       const revocations = await sql.change('DELETE FROM revocations WHERE expires_at <= ?', [now])
-      return tokens + sessions + revocations
+      return tokens + sessions + revocations + await pruneLoginFailures(sql, now)
     }),
 
     ping: () => db.run(async (sql) => { await sql.select('SELECT 1') }),

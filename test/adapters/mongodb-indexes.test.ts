@@ -31,5 +31,10 @@ withDatabaseServer(t, 'MONGODB_URL', async (t, serverUrl) => {
       { key: { sessionId: 1 }, unique: false, expireAfterSeconds: undefined }
     ])
     t.same(await indexes('revocations'), [expiry, { key: { revokedAt: 1 }, unique: false, expireAfterSeconds: undefined }])
+    t.same(await indexes('loginFailures'), [
+      expiry,
+      { key: { key: 1, at: 1 }, unique: false, expireAfterSeconds: undefined },
+      { key: { key: 1, seq: 1 }, unique: true, expireAfterSeconds: undefined }
+    ])
   })
 })

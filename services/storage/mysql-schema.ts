@@ -1,0 +1,102 @@
+/**
+ * Schema of the MySQL adapter, as numbered migrations recorded in `schema_migrations`
+ * (mysql-migrations.ts applies them). Never edit a migration once released: add the next one.
+ *
+ * Written for both MySQL 8 and MariaDB 10.11; differences avoided on purpose:
+ * - roles is TEXT holding JSON, not JSON: MariaDB's JSON is LONGTEXT (mysql2 returns a string)
+ *   while MySQL's is native (mysql2 returns an object).
+ * - every table names its collation: the defaults differ (utf8mb4_general_ci on MariaDB,
+ *   utf8mb4_0900_ai_ci on MySQL 8). utf8mb4_bin makes lookups exact: the services normalise
+ *   usernames themselves, so the database must not fold case a second time.
+ * - indexes are declared inside CREATE TABLE: `CREATE INDEX IF NOT EXISTS` and
+ *   `ADD COLUMN IF NOT EXISTS` exist on MariaDB only. DDL commits implicitly on both, so a
+ *   migration is not atomic: write each step so that running it again is harmless (IF NOT EXISTS,
+ *   or a guarded step that is skipped once its change is in place).
+ */
+
+/** A step run only while `unless` (a SELECT) returns no row: for DDL that has no IF NOT EXISTS on both servers. */
+export interface GuardedStatement { sql: string, unless: string }
+export type MigrationStep = string | GuardedStatement
+export interface Migration { version: number, name: string, statements: MigrationStep[] }
+
+export const TABLE_OPTIONS = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin'
+const ID = 'CHAR(36) CHARACTER SET ascii COLLATE ascii_bin'
+const SHA256_HEX = 'CHAR(64) CHARACTER SET ascii COLLATE ascii_bin'
+
+const V1_TABLES: Migration = {
+  version: 1,
+  name: 'users, sessions, refresh_tokens, revocations',
+  statements: [
+    `CREATE TABLE IF NOT EXISTS users (
+      id ${ID} NOT NULL PRIMARY KEY,
+      username VARCHAR(255) NOT NULL,
+      username_normalized VARCHAR(255) NOT NULL,
+      email VARCHAR(254) NULL,
+      password_hash VARCHAR(255) NOT NULL,
+      roles TEXT NOT NULL,
+      created_at DATETIME(3) NOT NULL,
+      UNIQUE KEY users_username_normalized (username_normalized)
+    ) ${TABLE_OPTIONS}`,
+    `CREATE TABLE IF NOT EXISTS sessions (
+      id ${ID} NOT NULL PRIMARY KEY,
+      user_id ${ID} NOT NULL,
+      created_at DATETIME(3) NOT NULL,
+      last_used_at DATETIME(3) NOT NULL,
+      expires_at DATETIME(3) NOT NULL,
+      revoked_at DATETIME(3) NULL,
+      user_agent VARCHAR(512) NULL,
+      ip VARCHAR(64) NULL,
+      KEY sessions_user_id (user_id, created_at),
+      KEY sessions_expires_at (expires_at),
+      CONSTRAINT sessions_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE
+    ) ${TABLE_OPTIONS}`,
+    `CREATE TABLE IF NOT EXISTS refresh_tokens (
+      hash CHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY,
+      session_id ${ID} NOT NULL,
+      created_at DATETIME(3) NOT NULL,
+      rotated_at DATETIME(3) NULL,
+      KEY refresh_tokens_session_id (session_id),
+      CONSTRAINT refresh_tokens_session_fk FOREIGN KEY (session_id) REFERENCES sessions (id) ON DELETE CASCADE
+    ) ${TABLE_OPTIONS}`,
+    `CREATE TABLE IF NOT EXISTS revocations (
+      session_id ${ID} NOT NULL PRIMARY KEY,
+      user_id ${ID} NOT NULL,
+      revoked_at DATETIME(3) NOT NULL,
+      expires_at DATETIME(3) NOT NULL,
+      KEY revocations_revoked_at (revoked_at),
+      KEY revocations_expires_at (expires_at)
+    ) ${TABLE_OPTIONS}`
+  ]
+}
+
+/**
+ * Account administration and login throttling. login_failures holds one row per failed login
+ * (each expires on its own); login_failure_keys holds one row per throttle key, locked by every
+ * recorder of that key so that concurrent failures are counted one after another (see
+ * mysql-login-failures.ts), and expiring with the key's newest failure.
+ */
+const V2_ACCOUNTS_AND_THROTTLING: Migration = {
+  version: 2,
+  name: 'users.disabled_at, login_failure_keys, login_failures',
+  statements: [
+    {
+      sql: 'ALTER TABLE users ADD COLUMN disabled_at DATETIME(3) NULL',
+      unless: 'SELECT 1 FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = \'users\' AND column_name = \'disabled_at\''
+    },
+    `CREATE TABLE IF NOT EXISTS login_failure_keys (
+      key_hash ${SHA256_HEX} NOT NULL PRIMARY KEY,
+      expires_at DATETIME(3) NOT NULL,
+      KEY login_failure_keys_expires_at (expires_at)
+    ) ${TABLE_OPTIONS}`,
+    `CREATE TABLE IF NOT EXISTS login_failures (
+      id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+      key_hash ${SHA256_HEX} NOT NULL,
+      failed_at DATETIME(3) NOT NULL,
+      expires_at DATETIME(3) NOT NULL,
+      KEY login_failures_key_hash (key_hash, expires_at),
+      KEY login_failures_expires_at (expires_at)
+    ) ${TABLE_OPTIONS}`
+  ]
+}
+
+export const MIGRATIONS: readonly Migration[] = [V1_TABLES, V2_ACCOUNTS_AND_THROTTLING]
