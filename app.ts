@@ -16,9 +16,21 @@ export const REDACTED_LOG_PATHS = [
   '*.token'
 ]
 
+/**
+ * Fastify's trustProxy from TRUST_PROXY: unset or "false" trusts no proxy (the TCP peer is the
+ * client), "true" trusts every hop, anything else is a comma list of proxy addresses or CIDR
+ * ranges (the safe choice: only those hops' X-Forwarded-For entries are believed).
+ */
+export function trustProxy (value: string | undefined): boolean | string {
+  if (value === undefined || value === 'false') return false
+  if (value === 'true') return true
+  return value
+}
+
 /** Server options shared by server.ts and the tests, so both run the same server. */
-export function serverOptions (config: Pick<AppConfig, 'LOG_LEVEL'>, stdoutIsTty = process.stdout.isTTY === true): FastifyServerOptions {
+export function serverOptions (config: Pick<AppConfig, 'LOG_LEVEL'> & Partial<Pick<AppConfig, 'TRUST_PROXY'>>, stdoutIsTty = process.stdout.isTTY === true): FastifyServerOptions {
   return {
+    trustProxy: trustProxy(config.TRUST_PROXY),
     logger: {
       level: config.LOG_LEVEL,
       redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },

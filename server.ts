@@ -1,14 +1,18 @@
+import cluster from 'node:cluster'
 import closeWithGrace from 'close-with-grace'
 import Fastify from 'fastify'
 import fp from 'fastify-plugin'
 import app, { serverOptions } from './app.js'
+import { assertClusterable, runPrimary, SHUTDOWN_MESSAGE, workerEnvironment } from './services/cluster.js'
 import { ConfigError, loadConfig, type AppConfig } from './services/config.js'
 
 const GRACE_MS = 10_000
 
 function readConfig (): AppConfig {
   try {
-    return loadConfig(process.env)
+    const config = loadConfig(process.env)
+    assertClusterable(config)
+    return config
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
     process.stderr.write(`Refusing to start: ${error.message}\n`)
@@ -16,19 +20,38 @@ function readConfig (): AppConfig {
   }
 }
 
+/** One server: Fastify(options) -> app -> close-with-grace -> listen. A cluster worker runs this too. */
+async function serve (config: AppConfig): Promise<void> {
+  const server = Fastify(serverOptions(config))
+  let closing = false
+  // A request in flight at shutdown is answered with `Connection: close`: its keep-alive socket
+  // ends with the reply instead of idling until keepAliveTimeout (72 s) outlasts the grace period.
+  server.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) reply.header('connection', 'close')
+    done(null, payload)
+  })
+  await server.register(fp(app), { config })
+
+  const closer = closeWithGrace({ delay: GRACE_MS }, async ({ signal, err }) => {
+    closing = true
+    if (err !== undefined) server.log.error({ err }, 'closing after an uncaught error')
+    else server.log.info({ signal }, 'closing: finishing in-flight requests')
+    await server.close()
+  })
+  // A worker closes when its primary asks (a signal to the primary, see services/cluster.ts).
+  if (cluster.isWorker) process.on('message', (message) => { if (message === SHUTDOWN_MESSAGE && !closing) closer.close() })
+
+  try {
+    await server.listen({ host: config.HOST, port: config.PORT })
+  } catch (error) {
+    server.log.error({ err: error }, error instanceof ConfigError ? error.message : 'could not start')
+    process.exit(1)
+  }
+}
+
 const config = readConfig()
-const server = Fastify(serverOptions(config))
-await server.register(fp(app), { config })
-
-closeWithGrace({ delay: GRACE_MS }, async ({ signal, err }) => {
-  if (err !== undefined) server.log.error({ err }, 'closing after an uncaught error')
-  else server.log.info({ signal }, 'closing: finishing in-flight requests')
-  await server.close()
-})
-
-try {
-  await server.listen({ host: config.HOST, port: config.PORT })
-} catch (error) {
-  server.log.error({ err: error }, error instanceof ConfigError ? error.message : 'could not start')
-  process.exit(1)
+if (cluster.isPrimary && config.WEB_CONCURRENCY > 1) {
+  runPrimary({ workers: config.WEB_CONCURRENCY, graceMs: GRACE_MS, env: workerEnvironment(config) })
+} else {
+  await serve(config)
 }

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Starts what the test suite needs on this machine and exports MYSQL_URL and MONGODB_URL.
 # Sourced by .ci/run (and usable by hand: `source .ci/services.sh`); stop_services undoes it.
+# Strict mode while it starts the services; the caller's shell options are given back at the end
+# (left on, -e would end the caller at its first failing test command, before stop_services).
+_services_caller_options="$(set +o)"
 set -euo pipefail
 
 FERRETDB_VERSION=v1.24.2
@@ -60,6 +63,10 @@ start_ferretdb() {
     --state-dir="$SERVICES_TMP" --log-level=warn >"$SERVICES_TMP/ferretdb.log" 2>&1 &
   FERRETDB_PID=$!
   wait_for_port 127.0.0.1 "$FERRETDB_PORT" 30 || { log "FerretDB did not start"; cat "$SERVICES_TMP/ferretdb.log" >&2; return 1; }
+  # The port answering is not enough: another FerretDB (someone else's run) may hold it.
+  if ! kill -0 "$FERRETDB_PID" 2>/dev/null; then
+    log "FerretDB exited: is port $FERRETDB_PORT taken? Set FERRETDB_PORT to a free port"; cat "$SERVICES_TMP/ferretdb.log" >&2; return 1
+  fi
   export MONGODB_URL="mongodb://127.0.0.1:$FERRETDB_PORT/test"
 }
 
@@ -72,3 +79,5 @@ start_mariadb
 start_redis
 start_ferretdb
 log "MYSQL_URL=$MYSQL_URL MONGODB_URL=$MONGODB_URL REDIS_URL=$REDIS_URL"
+eval "$_services_caller_options"
+unset _services_caller_options

@@ -31,7 +31,18 @@ export const EnvSchema = Type.Object({
   RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1000, maximum: 86_400_000, default: 60_000 }),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   ALLOW_MEMORY_STORAGE: Type.Boolean({ default: false }),
-  INTROSPECTION_CLIENTS: Type.Optional(Type.String({ pattern: '^[^:,]+:[^,]+(,[^:,]+:[^,]+)*$' }))
+  INTROSPECTION_CLIENTS: Type.Optional(Type.String({ pattern: '^[^:,]+:[^,]+(,[^:,]+:[^,]+)*$' })),
+  /** Proxies whose X-Forwarded-For is believed: "true" (any) or their addresses / CIDRs. */
+  TRUST_PROXY: Type.Optional(Type.String({ pattern: '^(true|false|[0-9A-Fa-f.:/]+(\\s*,\\s*[0-9A-Fa-f.:/]+)*)$' })),
+  /** Worker processes sharing the port (node:cluster); more than 1 needs shared storage. */
+  WEB_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 1 }),
+  /** 503 + Retry-After while the mean event-loop delay of the last second is above this (0: off). */
+  MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 1000 }),
+  /**
+   * 503 + Retry-After while the event loop was busy more than this share of the last second.
+   * 0 (off) by default: a saturated loop with short delays is serving at full speed, not failing.
+   */
+  MAX_EVENT_LOOP_UTILIZATION: Type.Number({ minimum: 0, maximum: 1, default: 0 })
 })
 
 export type Env = Static<typeof EnvSchema>
