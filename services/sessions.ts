@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { newId } from './ids.js'
 import { discardAudit, type AuditSink } from './audit.js'
 import { InvalidRefreshTokenError, RefreshTokenReusedError, RefreshTokenSupersededError } from './errors.js'
 import type { RevocationView } from './revocations.js'
@@ -75,7 +75,7 @@ export function createSessionService (options: SessionServiceOptions): SessionSe
     async start (user, client) {
       const at = new Date(now())
       const refreshToken = newRefreshToken()
-      const sessionId = randomUUID()
+      const sessionId = newId()
       await store.createSession({
         id: sessionId,
         userId: user.id,

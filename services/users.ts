@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { newId } from './ids.js'
 import { discardAudit, type AuditSink } from './audit.js'
 import { AppError, InvalidCredentialsError } from './errors.js'
 import { createLoginThrottle, LoginThrottledError } from './login-throttle.js'
@@ -38,7 +38,7 @@ export function createUserService ({ store, password, now, audit = discardAudit 
     async register ({ username, password: plain, email }) {
       assertAcceptablePassword(plain, username)
       const user: UserRecord = {
-        id: randomUUID(),
+        id: newId(),
         username,
         usernameNormalized: normalizeUsername(username),
         email: email ?? null,

@@ -1,0 +1,222 @@
+// @ts-check
+/** BENCHMARKS.md and the SVG chart of the ratios, rewritten by every run. */
+import { dirname, relative } from 'node:path'
+import { formatNumber } from './rounds.mjs'
+
+/** @typedef {import('./rounds.mjs').Row} Row */
+
+const STATUS = { pass: '✅ pass', fail: '❌ fail', info: 'info', 'not run': 'not run' }
+
+/** @param {string} text */
+const cell = (text) => text.replaceAll('|', '\\|').replaceAll('\n', ' ')
+
+/** A ratio with two decimals, or three when two would round it onto its goal. */
+function ratioText (/** @type {number} */ value, /** @type {Row['goal']} */ goal) {
+  return value.toFixed(goal !== null && value.toFixed(2) === goal.value.toFixed(2) && value !== goal.value ? 3 : 2)
+}
+
+/** @param {Row} row */
+function valueText (row) {
+  if (row.value === null || !Number.isFinite(row.value)) return '–'
+  return row.unit === '' ? `**${ratioText(row.value, row.goal)}×**` : `**${formatNumber(row.value)} ${row.unit}**`
+}
+
+/** The cross-check: the same ratio with each side's requests divided by its server's CPU time. */
+function cpuText (/** @type {Row} */ row) {
+  const detail = /** @type {{ cpuRatio?: number | null } | undefined} */ (row.detail)
+  return typeof detail?.cpuRatio === 'number' && Number.isFinite(detail.cpuRatio) ? `${detail.cpuRatio.toFixed(2)}×` : '–'
+}
+
+/** @param {Row} row */
+function formatValue (row) {
+  if (row.value === null || !Number.isFinite(row.value)) return '–'
+  return row.unit === '' ? `${ratioText(row.value, row.goal)}×` : `${formatNumber(row.value)} ${row.unit}`
+}
+
+/**
+ * What limits a missed goal, from the numbers of the same run. Undefined when there is nothing
+ * to add to the row itself.
+ * @param {Row} row @param {Row[]} rows @param {{ mysql: string, mongodb: string }} databases
+ */
+function explain (row, rows, databases) {
+  const find = (/** @type {string} */ id) => rows.find((other) => other.id === id)
+  const detail = /** @type {Record<string, any>} */ (row.detail ?? {})
+  const parts = []
+  const ratios = Array.isArray(detail.ratios) ? detail.ratios.filter(Number.isFinite) : []
+  if (ratios.length > 1) {
+    parts.push(`The rounds gave ${Math.min(...ratios).toFixed(2)}× to ${Math.max(...ratios).toFixed(2)}×` +
+      (typeof detail.cpuRatio === 'number' ? `; per server CPU-second, ${detail.cpuRatio.toFixed(2)}×.` : '.'))
+  }
+  const sameBytes = find('1b')
+  if (row.id === '1' && sameBytes?.value != null) {
+    parts.push(`Row 1b sends the same Authorization header to the public route, leaving the guard alone: ${sameBytes.value.toFixed(2)}×` +
+      (row.goal !== null && sameBytes.value >= row.goal.value ? '; the rest of the gap is the HTTP parser reading the header and its 500-character token, which every protected request carries.' : '.'))
+  }
+  const ceiling = find('2d')
+  const guard = find('1')
+  if (['2a', '2b', '2c'].includes(row.id) && ceiling?.value != null && (sameBytes ?? guard)?.value != null) {
+    const alone = /** @type {Row} */ (sameBytes ?? guard)
+    parts.push(`Row 2d puts our public route, which reads no token at all, at ${ceiling.value.toFixed(2)}× the reference: no guard, however cheap, can lift the protected route above that ceiling. ` +
+      `The guard itself costs what row ${alone.id} shows (the protected route at ${Number(alone.value).toFixed(2)}× the public one). The ceiling is the rest of our per-request work, the same on every route: ` +
+      'security headers (@fastify/helmet builds its middleware anew for every request), CORS, load shedding (@fastify/under-pressure), a child logger per request, serialisation by schema.')
+  }
+  if (row.id === '6a') {
+    parts.push('A refresh does what the protected route does (minus the guard) and then its own work: it parses a JSON body, hashes the presented token, finds and rotates it in the store, draws and hashes a new refresh token, signs a new access token, and serialises both: about as much again as a protected request.')
+  }
+  if (row.id === '7a' || row.id === '7c') {
+    parts.push('The view answers with one Map lookup whatever its size; the note on row 7c gives the share of time each of the three servers spent collecting garbage.')
+  }
+  if (row.id === '8g') {
+    const memory = /** @type {{ fresh: number, seeded: number, few: number, many: number, heap: number }} */ (detail)
+    const mb = (/** @type {number} */ bytes) => `${Math.round(bytes / 2 ** 20)} MB`
+    parts.push(`The process holds ${mb(memory.fresh)} before any user exists (Node.js, Fastify and every plugin and driver loaded). ` +
+      `Each argon2id hash needs 19 MiB, which glibc keeps in the arena of the thread that hashed after the hash ends: the 100-user server, after the same logins, is at ${mb(memory.few)}. ` +
+      `The users themselves account for the rest, ${mb(memory.many - memory.few)} for the difference in user count: most of it is the V8 heap (${mb(memory.heap)} after a full GC), ` +
+      'where every id made by crypto.randomUUID() is kept as a tree of string pieces of about 480 bytes until something flattens it (services/users.ts and the memory store keep it as made).')
+  }
+  if ((row.id === '8e' || row.id === '8f' || row.id === '6c') && databases.mongodb.startsWith('FerretDB')) {
+    parts.push(`The MongoDB server here is ${databases.mongodb} (SQLite backend), the CI's stand-in: its query planner scans the whole collection for a filter on usernameNormalized despite the unique index (explain: SCAN, filterPushdown false), so a login costs time proportional to the number of users. MongoDB itself answers it from the index.`)
+  }
+  if (row.id === '7c' && find('7a')?.status === 'pass') {
+    parts.push('Row 7a, the same revocations in the view alone, meets the goal: the difference is the memory store\'s own copy of every revocation record (memory storage, meant for development and tests), which the garbage collector walks; with MySQL or MongoDB those records live in the database.')
+  }
+  if (row.id === '5b') parts.push('The event-loop delay includes every moment the server\'s core ran another process: compare with the idle figure in the same row.')
+  return parts.length > 0 ? parts.join(' ') : undefined
+}
+
+/** @param {Row} row */
+function goalText (row) {
+  if (row.goal === null) return '–'
+  return `${row.goal.op === '>=' ? '≥' : '≤'} ${row.goal.value}${row.unit === '' ? '×' : ` ${row.unit}`}`
+}
+
+/**
+ * @param {{ rows: Row[], machine: ReturnType<typeof import('./machine.mjs').describeMachine> & { loadAverageAtEnd: number, nice: number | null }, databases: { mysql: string, mongodb: string },
+ *   settings: import('./context.mjs').Settings, startedAt: Date, elapsedSeconds: number, reportPath: string, svgPath: string, jsonPath: string, args?: string[] }} run
+ */
+export function renderMarkdown ({ rows, machine, databases, settings, startedAt, elapsedSeconds, reportPath, svgPath, jsonPath, args }) {
+  const from = dirname(reportPath)
+  const link = (/** @type {string} */ path) => relative(from, path).split('\\').join('/')
+  const passed = rows.filter((row) => row.status === 'pass').length
+  const judged = rows.filter((row) => row.status === 'pass' || row.status === 'fail').length
+  const mode = settings.quick
+    ? `--quick: ${settings.rounds} round with ${settings.seconds} s windows and no warm-up, a smoke run; its ratios are not evidence`
+    : `${settings.rounds} bracketed rounds with ${settings.seconds} s windows for throughput, ${settings.argonRounds} rounds with ${settings.argonSeconds} s (argon2) and ${settings.latencySeconds} s (latency) windows`
+  const lines = [
+    '# Benchmarks',
+    '',
+    `Generated by \`${['node bench/run.mjs', ...(args ?? [])].join(' ')}\` (\`npm run bench\` runs it after \`npm run build\`) on ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC in ${Math.round(elapsedSeconds)} s (${mode}). Do not edit by hand: every run rewrites this file; the raw numbers are in [${link(jsonPath)}](${link(jsonPath)}).`,
+    '',
+    `**Machine:** ${machine.cpu}, ${machine.cores} cores, Node.js ${machine.node}, ${machine.os}, ${machine.memoryGiB} GiB RAM; ` +
+      (machine.pinned ? 'each server on core 1, the load generator on core 0 (taskset)' : 'no CPU pinning (taskset missing or a single core)') +
+      (machine.nice === null ? '' : `; servers and load generator at nice ${machine.nice} (--nice), other programs ran on the same cores`) +
+      `; load average ${machine.loadAverageAtStart.toFixed(2)} at the start, ${machine.loadAverageAtEnd.toFixed(2)} at the end` +
+      (databases.mysql !== '' || databases.mongodb !== '' ? `; databases: ${[databases.mysql, databases.mongodb].filter((text) => text !== '').join(', ')}` : '') + '.',
+    '',
+    `**Goals met: ${passed} of ${judged}.**`,
+    '',
+    `![Ratios against their goals](${link(svgPath)})`,
+    '',
+    '| # | Scenario | A | B | Ratio / value | Goal | Result | Ratio per server CPU-second |',
+    '|---|---|---|---|--:|---|---|--:|',
+    ...rows.map((row) => `| ${row.id} | ${cell(row.scenario)} | ${cell(row.a)} | ${cell(row.b)} | ${valueText(row)} | ${goalText(row)} | ${STATUS[row.status]} | ${cpuText(row)} |`),
+    ''
+  ]
+  const notes = rows.filter((row) => row.note !== undefined)
+  if (notes.length > 0) {
+    lines.push('Notes:', '', ...notes.map((row) => `- **${row.id}**: ${row.note}`), '')
+  }
+  const misses = rows.flatMap((row) => {
+    const why = row.status === 'fail' ? explain(row, rows, databases) : undefined
+    return why === undefined ? [] : [`- **${row.id}** (${formatValue(row)} against ${goalText(row)}): ${why}`]
+  })
+  if (misses.length > 0) lines.push('## Where a goal is missed, and what limits it', '', ...misses, '')
+  lines.push(...METHOD, '')
+  return lines.join('\n')
+}
+
+const METHOD = [
+  '## How it is measured',
+  '',
+  '- **Servers.** Ours is the compiled `dist/server.js`, started by the benchmark with `LOG_LEVEL=warn` (no request logs),',
+  '  `RATE_LIMIT_AUTH_MAX=0` (every request comes from 127.0.0.1, so the per-IP limiter of `/auth/*` would answer 429)',
+  '  and `--import bench/lib/probe.mjs`, a bench-only preload that adds nothing to the request path: it finds the',
+  '  Fastify instance through Fastify\'s `fastify.initialization` diagnostics channel and answers the benchmark over the',
+  '  child-process IPC channel (seed users and revocations, open sessions, event-loop delay, memory). The references in',
+  '  `bench/peers/` are the setups tutorials show: `@fastify/jwt` as its README registers it (`request.jwtVerify()` in an',
+  '  `onRequest` hook), the same with `verify: { cache: true }`, and Express 5 with the usual `jsonwebtoken` middleware.',
+  '  They verify the very tokens our HS256 server issued (same secret, algorithm and bytes: claims `sub sid jti typ roles',
+  '  iat exp iss aud` and a `kid` header).',
+  '- **Load.** autocannon in the benchmark process, one request in flight per connection, 10 connections for throughput;',
+  '  every protected request carries one of 100 distinct valid tokens (issued by the server\'s own session service), so',
+  '  no verifier cache is flattered by a single token. Throughput counts 2xx responses per second; any other answer',
+  '  fails the row. Latency rows use one connection and the exact response time of every request.',
+  '- **Rounds.** The speed of a shared virtual machine drifts, by up to a factor of two within seconds (the same',
+  '  server, measured in 1-second windows here, went from 5,800 to 11,700 req/s and back). So every comparison is',
+  '  bracketed: each round measures a base variant, then each other variant followed by the base again (base, X1, base,',
+  '  X2, base, …, the order rotating from round to round), and each measurement of X is divided by the mean of the',
+  '  two base measurements around it, which cancels a linear drift. A ratio is the median over rounds; the A and B',
+  '  columns show the median of each side\'s own measurements. Every variant is warmed up first. The last column is a',
+  '  cross-check, not the goal: the same ratio with each side\'s 2xx responses divided by the CPU time its server',
+  '  process used meanwhile (from /proc).',
+  '- **argon2.** `bench/lib/argon2-raw.mjs` calls the `argon2` library directly with the product\'s parameters',
+  '  (`OWASP_ARGON2ID` from the compiled `services/password.js`), 4 operations in flight, pinned to the server\'s core',
+  '  and with its hashing threads at the priority the server gives its own (`lowerHashingThreadPriority`), bracketing',
+  '  the 4 login (or registration) connections of each round.',
+  '- **Event-loop delay.** `perf_hooks.monitorEventLoopDelay` (10 ms resolution) in the server process, enabled only',
+  '  during the measured seconds; it records intervals between its timer ticks, so the resolution is subtracted.',
+  '- **Seeding.** Users: one registration through the real user service (a real argon2id hash), since 100,000',
+  '  registrations would take an hour of argon2; the others carry that hash. With memory storage they are stored through',
+  '  the storage contract (`store.createUser`); with MySQL and MongoDB, as copies of the row (document) the adapter',
+  '  wrote for the registered user, with a new id and username, bulk-inserted (100,000 single inserts take minutes).',
+  '  Sessions and tokens come from the real session service. Revocations: written where a logout writes them',
+  '  (`revocations.add`, and `store.recordRevocations` for row 7c), revoked 60 to 20 s earlier (older than the sync',
+  '  overlap) and alive for one access-token lifetime. Memory per revoked session is the V8 heap growth after a full',
+  '  GC, divided by the count.',
+  '- **Running it.** `npm run bench` (about 9 minutes; with `source .ci/services.sh` first for the database rows),',
+  '  `npm run bench -- --quick` (about a minute, a smoke run), `--only protected,revocations,refresh,users,passwords`,',
+  '  `--nice=-10` on a shared machine (root), `--render bench/results/<file>.json` to rewrite this report from a run.',
+  '- **Databases.** MySQL and MongoDB rows run when `MYSQL_URL` / `MONGODB_URL` are set (`source .ci/services.sh`);',
+  '  each server gets a fresh database named after the run, dropped at the end.'
+]
+
+/**
+ * Horizontal bars on a log scale (ratios from 1/8× to 16×), one per ratio row with a goal, a tick
+ * at the goal, green when met. Hand-written SVG.
+ * @param {Row[]} rows
+ */
+export function renderSvg (rows) {
+  const bars = rows.filter((row) => row.unit === '' && row.goal !== null && row.value !== null && Number.isFinite(row.value))
+  const width = 760
+  const left = 330
+  const right = 60
+  const rowHeight = 26
+  const top = 30
+  const height = top + bars.length * rowHeight + 30
+  const min = Math.log2(1 / 8)
+  const max = Math.log2(16)
+  const x = (/** @type {number} */ ratio) => Math.round((left + (Math.min(max, Math.max(min, Math.log2(ratio))) - min) / (max - min) * (width - left - right)) * 10) / 10
+  const escape = (/** @type {string} */ text) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;')
+  const ticks = [0.125, 0.25, 0.5, 1, 2, 4, 8, 16]
+  const out = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${width}" height="${height}" fill="#fff"/>`,
+    `<text x="${left}" y="16" fill="#333">ratio (log scale); black tick = goal; green = goal met, red = missed</text>`,
+    ...ticks.map((tick) => `<line x1="${x(tick)}" y1="${top - 6}" x2="${x(tick)}" y2="${height - 24}" stroke="#ddd"/><text x="${x(tick)}" y="${height - 10}" text-anchor="middle" fill="#666">${tick}×</text>`)
+  ]
+  bars.forEach((row, i) => {
+    const y = top + i * rowHeight
+    const value = /** @type {number} */ (row.value)
+    const goal = /** @type {import('./rounds.mjs').Goal} */ (row.goal)
+    const color = row.status === 'pass' ? '#2e9e44' : '#d0393e'
+    const label = `${row.id} ${row.scenario}`
+    out.push(
+      `<text x="${left - 8}" y="${y + 15}" text-anchor="end" fill="#222">${escape(label.length > 52 ? label.slice(0, 51) + '…' : label)}</text>`,
+      `<rect x="${x(1 / 8)}" y="${y + 4}" width="${Math.max(1, Math.round((x(value) - x(1 / 8)) * 10) / 10)}" height="${rowHeight - 10}" fill="${color}"/>`,
+      `<line x1="${x(goal.value)}" y1="${y + 1}" x2="${x(goal.value)}" y2="${y + rowHeight - 3}" stroke="#000" stroke-width="2"/>`,
+      `<text x="${Math.round((x(value) + 4) * 10) / 10}" y="${y + 15}" fill="#222">${ratioText(value, goal)}×</text>`
+    )
+  })
+  out.push('</svg>', '')
+  return out.join('\n')
+}

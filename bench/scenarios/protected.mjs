@@ -1,0 +1,88 @@
+// @ts-check
+/**
+ * Scenarios 1-3: protected-route throughput. Our protected route (HS256) is the base of the
+ * bracketed rounds; measured against it: our public route, the three reference servers, and our
+ * protected route with EdDSA, ES256 and RS256 keys (one server each).
+ * Every protected request carries one of 100 distinct valid tokens; the peers verify the very
+ * tokens our HS256 server issued (same secret, same algorithm, same bytes).
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { bearerRequests, load } from '../lib/load.mjs'
+import { bracket, ratioRow } from '../lib/rounds.mjs'
+
+const PROTECTED = '/protected/hello'
+
+/**
+ * @param {import('../lib/processes.mjs').Server} server
+ * @param {import('../lib/load.mjs').Request[]} requests
+ * @param {number} connections
+ */
+export function throughputOf (server, requests, connections) {
+  return async (/** @type {number} */ seconds) => {
+    if (server.probe) await server.command('gcStart')
+    const result = await load({ url: server.url, requests, connections, seconds, cpuSeconds: server.cpuSeconds })
+    const gc = server.probe ? await server.command('gcStop') : undefined
+    return { value: result.rps, bad: result.bad, perCpu: result.ok / result.cpu, cpuShare: result.cpu / result.seconds, ...(gc === undefined ? {} : { gcShare: gc.ms / 1000 / gc.seconds, gcMajorMs: gc.majorMs }) }
+  }
+}
+
+/** @param {import('../lib/context.mjs').Context} ctx */
+export async function run (ctx) {
+  const { settings } = ctx
+  const keysDir = mkdtempSync(join(tmpdir(), 'bench-keys-'))
+  /** @type {import('../lib/processes.mjs').Server[]} */
+  let others = []
+  try {
+    const { generateKeyFile } = await import(pathToFileURL(join(ctx.distDir, 'cli', 'keys.js')).href)
+    const algorithms = ['EdDSA', 'ES256', 'RS256']
+    for (const alg of algorithms) generateKeyFile(alg, join(keysDir, alg))
+    const [main, ...started] = await Promise.all([ctx.main(), ctx.startAll([
+      { name: '@fastify/jwt', peer: 'fastify-jwt.mjs' },
+      { name: '@fastify/jwt cache', peer: 'fastify-jwt-cache.mjs' },
+      { name: 'Express', peer: 'express-jsonwebtoken.mjs' },
+      ...algorithms.map((alg) => ({ name: `ours ${alg}`, env: { JWT_ALGORITHM: alg, JWT_PRIVATE_KEYS: join(keysDir, alg) } }))
+    ])])
+    others = started.flat()
+    const requests = bearerRequests(PROTECTED, main.tokens)
+    /** @type {Record<string, import('../lib/rounds.mjs').Variant>} */
+    const variant = {
+      public: { key: 'public', measure: throughputOf(main.server, [{ method: 'GET', path: '/health' }], settings.connections) },
+      'public + token': { key: 'public + token', measure: throughputOf(main.server, bearerRequests('/health', main.tokens), settings.connections) },
+      HS256: { key: 'HS256', measure: throughputOf(main.server, requests, settings.connections) }
+    }
+    for (const server of others.slice(0, 3)) variant[server.name] = { key: server.name, measure: throughputOf(server, requests, settings.connections) }
+    for (const [i, alg] of algorithms.entries()) {
+      const server = /** @type {import('../lib/processes.mjs').Server} */ (others[3 + i])
+      variant[alg] = { key: alg, measure: throughputOf(server, bearerRequests(PROTECTED, await ctx.accessTokens(server)), settings.connections) }
+    }
+
+    ctx.log(`  token length ${main.tokens[0]?.length} characters (HS256)`)
+    const results = await bracket({
+      base: /** @type {import('../lib/rounds.mjs').Variant} */ (variant.HS256),
+      others: ['public', 'public + token', '@fastify/jwt', '@fastify/jwt cache', 'Express', ...algorithms].map((key) => /** @type {import('../lib/rounds.mjs').Variant} */ (variant[key])),
+      rounds: settings.rounds,
+      seconds: settings.seconds,
+      warmup: settings.warmup,
+      log: ctx.log
+    })
+    const unit = 'req/s'
+    const ours = { results, a: 'HS256', aLabel: 'ours, protected', unit }
+    return [
+      ratioRow({ id: '1', scenario: 'Protected route (HS256, revocation check on) vs public route, same server', results, a: 'HS256', b: 'public', aLabel: 'GET /protected/hello', bLabel: 'GET /health', unit, goal: { op: '>=', value: 0.9 } }),
+      ratioRow({ id: '1b', scenario: 'The same, the public requests carrying the same Authorization header (ignored there)', results, a: 'HS256', b: 'public + token', aLabel: 'GET /protected/hello', bLabel: 'GET /health + token', unit, goal: null, note: 'both sides parse the same bytes: what is left is the guard itself (header match, cached verification, revocation lookup)' }),
+      ratioRow({ id: '2a', scenario: 'Our protected route vs @fastify/jwt, README setup (no cache)', ...ours, b: '@fastify/jwt', bLabel: '@fastify/jwt', goal: { op: '>=', value: 2 } }),
+      ratioRow({ id: '2b', scenario: 'Our protected route vs @fastify/jwt with verify.cache', ...ours, b: '@fastify/jwt cache', bLabel: '@fastify/jwt cache', goal: { op: '>=', value: 1.1 } }),
+      ratioRow({ id: '2c', scenario: 'Our protected route vs Express 5 + jsonwebtoken', ...ours, b: 'Express', bLabel: 'Express + jsonwebtoken', goal: { op: '>=', value: 5 } }),
+      ratioRow({ id: '2d', scenario: 'Ceiling for 2a: our PUBLIC route (no auth at all) vs @fastify/jwt', results, a: 'public', b: '@fastify/jwt', aLabel: 'ours, GET /health', bLabel: '@fastify/jwt', unit, goal: null, note: 'what our server costs before any token is looked at (security headers, CORS, load shedding, logging, schemas)' }),
+      ...algorithms.map((alg, i) => ratioRow({
+        id: `3${'abc'[i]}`, scenario: `${alg} protected route vs HS256 protected route`, results, a: alg, b: 'HS256', aLabel: `ours ${alg}`, bLabel: 'ours HS256', unit, goal: { op: '>=', value: 0.8 }
+      }))
+    ]
+  } finally {
+    await ctx.stop(...others)
+    rmSync(keysDir, { recursive: true, force: true })
+  }
+}
