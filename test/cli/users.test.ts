@@ -1,15 +1,17 @@
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import t from 'tap'
+import { buildDist, distDir } from '../e2e/server-process.js'
 import { bearer, build, login } from '../helper.js'
 import { freshMysqlDatabase, withDatabaseServer } from '../storage/databases.js'
 
-const CLI = join(import.meta.dirname, '..', '..', 'cli', 'index.ts')
+// The compiled CLI, as `npm run cli` runs it (each run through the TypeScript loader took seconds).
+t.before(buildDist)
 
 /** Runs the CLI as a user would, with the password on standard input. */
 function cli (args: string[], env: Record<string, string>, stdin = ''): Promise<{ code: number | null, stdout: string, stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, CLI, ...args], { env: { ...process.env, ...env, LOG_LEVEL: 'error' } })
+    const child = spawn(process.execPath, [join(distDir(), 'cli', 'index.js'), ...args], { env: { ...process.env, ...env, LOG_LEVEL: 'error' } })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
