@@ -1,6 +1,5 @@
 import rateLimit, { type RateLimitOptions } from '@fastify/rate-limit'
 import fp from 'fastify-plugin'
-import { Redis } from 'ioredis'
 import { AppError } from '../services/errors.js'
 
 declare module 'fastify' {
@@ -24,9 +23,10 @@ export default fp(async (fastify) => {
     fastify.decorate('authRateLimits', { login: false, refresh: false })
     return
   }
+  // ioredis (about 25 MB resident) only when REDIS_URL asks for it.
   const redis = REDIS_URL === undefined
     ? undefined
-    : new Redis(REDIS_URL, { connectTimeout: STORAGE_TIMEOUT_MS, maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })
+    : new (await import('ioredis')).Redis(REDIS_URL, { connectTimeout: STORAGE_TIMEOUT_MS, maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })
   if (redis !== undefined) {
     redis.on('error', (error: Error) => fastify.log.warn({ err: error }, 'rate-limit redis error'))
     fastify.addHook('onClose', async () => { redis.disconnect() })

@@ -17,7 +17,9 @@ export function describeMachine (pinned) {
     os: `${type()} ${release()} ${arch()}`,
     memoryGiB: Math.round(totalmem() / 2 ** 30 * 10) / 10,
     pinned,
-    loadAverageAtStart: loadavg()[0] ?? 0
+    loadAverageAtStart: loadavg()[0] ?? 0,
+    /** glibc malloc settings passed on to the servers (see processes.mjs), as NAME=value. */
+    malloc: Object.entries(process.env).filter(([name]) => name.startsWith('MALLOC_')).map(([name, value]) => `${name}=${value}`)
   }
 }
 

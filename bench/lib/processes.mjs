@@ -129,6 +129,19 @@ function canConnect (port) {
  */
 
 /**
+ * glibc malloc settings (MALLOC_ARENA_MAX, MALLOC_MMAP_THRESHOLD_, ...) given to the benchmark,
+ * passed on to every server: `MALLOC_MMAP_THRESHOLD_=131072 npm run bench` measures the memory
+ * scenarios as a deployment with that setting would run (see the README on memory).
+ * @returns {Record<string, string>}
+ */
+function mallocTuning () {
+  /** @type {Record<string, string>} */
+  const settings = {}
+  for (const [name, value] of Object.entries(process.env)) if (name.startsWith('MALLOC_') && value !== undefined) settings[name] = value
+  return settings
+}
+
+/**
  * Every server gets an IPC channel (so it ends with the benchmark, see exit-with-parent.mjs);
  * only ours answers probe commands on it.
  * @param {{ name: string, args: string[], env: Record<string, string>, pinned: boolean, ipc: boolean }} options
@@ -139,7 +152,7 @@ async function startProcess ({ name, args, env, pinned, ipc }) {
   const [command, commandArgs] = niced(args)
   const child = spawn(command, commandArgs, {
     cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', WEB_CONCURRENCY: '1', ...env },
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', WEB_CONCURRENCY: '1', ...mallocTuning(), ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc']
   })
   /** @type {string[]} */

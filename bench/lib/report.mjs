@@ -58,7 +58,7 @@ function explain (row, rows, databases) {
     const alone = /** @type {Row} */ (sameBytes ?? guard)
     parts.push(`Row 2d puts our public route, which reads no token at all, at ${ceiling.value.toFixed(2)}× the reference: no guard, however cheap, can lift the protected route above that ceiling. ` +
       `The guard itself costs what row ${alone.id} shows (the protected route at ${Number(alone.value).toFixed(2)}× the public one). The ceiling is the rest of our per-request work, the same on every route: ` +
-      'security headers (@fastify/helmet builds its middleware anew for every request), CORS, load shedding (@fastify/under-pressure), a child logger per request, serialisation by schema.')
+      'security headers (computed once, set on every reply), CORS, load shedding (@fastify/under-pressure), a child logger per request, serialisation by schema.')
   }
   if (row.id === '6a') {
     parts.push('A refresh does what the protected route does (minus the guard) and then its own work: it parses a JSON body, hashes the presented token, finds and rotates it in the store, draws and hashes a new refresh token, signs a new access token, and serialises both: about as much again as a protected request.')
@@ -69,10 +69,11 @@ function explain (row, rows, databases) {
   if (row.id === '8g') {
     const memory = /** @type {{ fresh: number, seeded: number, few: number, many: number, heap: number }} */ (detail)
     const mb = (/** @type {number} */ bytes) => `${Math.round(bytes / 2 ** 20)} MB`
-    parts.push(`The process holds ${mb(memory.fresh)} before any user exists (Node.js, Fastify and every plugin and driver loaded). ` +
-      `Each argon2id hash needs 19 MiB, which glibc keeps in the arena of the thread that hashed after the hash ends: the 100-user server, after the same logins, is at ${mb(memory.few)}. ` +
+    parts.push(`The process holds ${mb(memory.fresh)} before any user exists (Node.js, Fastify and every plugin loaded). ` +
+      `Each argon2id hash needs 19 MiB, which glibc keeps in the arena of the thread that hashed after the hash ends: the 100-user server, after the same logins, is at ${mb(memory.few)} ` +
+      '(`MALLOC_MMAP_THRESHOLD_=131072 npm run bench` runs the servers with glibc told to hand such blocks back; see the README). ' +
       `The users themselves account for the rest, ${mb(memory.many - memory.few)} for the difference in user count: most of it is the V8 heap (${mb(memory.heap)} after a full GC), ` +
-      'where every id made by crypto.randomUUID() is kept as a tree of string pieces of about 480 bytes until something flattens it (services/users.ts and the memory store keep it as made).')
+      'the user records (id, username twice, argon2id hash, roles, dates) and the two Maps of the memory store that index them by id and by name.')
   }
   if ((row.id === '8e' || row.id === '8f' || row.id === '6c') && databases.mongodb.startsWith('FerretDB')) {
     parts.push(`The MongoDB server here is ${databases.mongodb} (SQLite backend), the CI's stand-in: its query planner scans the whole collection for a filter on usernameNormalized despite the unique index (explain: SCAN, filterPushdown false), so a login costs time proportional to the number of users. MongoDB itself answers it from the index.`)
@@ -111,6 +112,7 @@ export function renderMarkdown ({ rows, machine, databases, settings, startedAt,
       (machine.pinned ? 'each server on core 1, the load generator on core 0 (taskset)' : 'no CPU pinning (taskset missing or a single core)') +
       (machine.nice === null ? '' : `; servers and load generator at nice ${machine.nice} (--nice), other programs ran on the same cores`) +
       `; load average ${machine.loadAverageAtStart.toFixed(2)} at the start, ${machine.loadAverageAtEnd.toFixed(2)} at the end` +
+      ((machine.malloc ?? []).length > 0 ? `; servers run with ${(machine.malloc ?? []).join(' ')}` : '; default glibc malloc settings') +
       (databases.mysql !== '' || databases.mongodb !== '' ? `; databases: ${[databases.mysql, databases.mongodb].filter((text) => text !== '').join(', ')}` : '') + '.',
     '',
     `**Goals met: ${passed} of ${judged}.**`,
