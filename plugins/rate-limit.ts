@@ -23,7 +23,7 @@ export default fp(async (fastify) => {
     fastify.decorate('authRateLimits', { login: false, refresh: false })
     return
   }
-  // ioredis (about 25 MB resident) only when REDIS_URL asks for it.
+  // ioredis is loaded only when REDIS_URL asks for it, like the storage drivers.
   const redis = REDIS_URL === undefined
     ? undefined
     : new (await import('ioredis')).Redis(REDIS_URL, { connectTimeout: STORAGE_TIMEOUT_MS, maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })

@@ -14,8 +14,8 @@ declare module 'fastify' {
 
 type Target<Kind> = Extract<StorageTarget, { kind: Kind }>
 
-// The drivers are loaded only for the adapter STORAGE_URL names: mysql2 and the MongoDB driver
-// each add about 20 MB to the resident memory of a process that never uses them.
+// The drivers are loaded only for the adapter STORAGE_URL names: a memory-storage server that
+// loads neither mysql2 nor the MongoDB driver starts about 10 MiB smaller (RSS, measured with ps).
 
 /** @fastify/mysql with `promise: true`, then the migrations, then the store. */
 async function openMysql (fastify: FastifyInstance, target: Target<'mysql'>, settings: StorageSettings): Promise<Store> {
