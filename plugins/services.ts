@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import { createAccountService, type AccountService } from '../services/accounts.js'
 import type { AuditSink } from '../services/audit.js'
+import { createAuditTrail, type AuditTrail } from '../services/audit-trail.js'
 import type { AppOptions } from '../services/config.js'
 import { createOAuthService, type OAuthService } from '../services/oauth.js'
 import { createPasswordHasher } from '../services/password.js'
@@ -17,6 +18,8 @@ declare module 'fastify' {
     revocations: RevocationView
     oauth: OAuthService
     accounts: AccountService
+    /** The stored audit events (AUDIT_LOG=storage); null when they go to the log only. */
+    auditTrail: AuditTrail | null
   }
 }
 
@@ -28,7 +31,16 @@ export default fp<AppOptions>(async (fastify, opts) => {
   const now = opts.now ?? Date.now
   const password = await createPasswordHasher()
   const auditLog = fastify.log.child({ audit: true })
-  const audit: AuditSink = (event) => auditLog.info(event, `audit ${event.event}`)
+  const logAudit: AuditSink = (event) => auditLog.info(event, `audit ${event.event}`)
+  const auditTrail = config.AUDIT_LOG === 'storage'
+    ? createAuditTrail({
+      store,
+      now,
+      log: logAudit,
+      onWriteError: (error, event) => fastify.log.error({ err: error, event: event.event }, 'audit event not stored (it is in the log)')
+    })
+    : null
+  const audit = auditTrail?.sink ?? logAudit
   const tokens = createTokenService({
     sign: (payload) => fastify.jwt.sign(payload),
     verify: fastify.verifyAccessJwt,
@@ -47,11 +59,14 @@ export default fp<AppOptions>(async (fastify, opts) => {
     store.pruneExpired(new Date(now())).catch((error: unknown) => fastify.log.warn({ err: error }, 'pruning expired records failed'))
   }, PRUNE_INTERVAL_MS)
   pruneTimer.unref()
+  // Runs before the storage plugin's onClose (hooks close in reverse order): no write is cut off.
   fastify.addHook('onClose', async () => {
     clearInterval(pruneTimer)
     revocations.stop()
+    await auditTrail?.flush()
   })
 
+  fastify.decorate('auditTrail', auditTrail)
   fastify.decorate('tokens', tokens)
   fastify.decorate('revocations', revocations)
   fastify.decorate('users', createUserService({ store, password, now, audit }))

@@ -53,3 +53,28 @@ export const UserList = Type.Object({
 export const RolesBody = Type.Object({
   roles: Type.Array(Type.String({ minLength: 1, maxLength: 32, pattern: '^[a-z][a-z0-9_-]*$' }), { minItems: 0, maxItems: 16, uniqueItems: true })
 }, { additionalProperties: false, examples: [{ roles: ['user', 'admin'] }] })
+
+export const AuditQuery = Type.Object({
+  user_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  before: Type.Optional(Type.String({ pattern: '^[0-9a-z]{26}$', description: 'The `next` of the previous page' })),
+  limit: Type.Optional(Type.String({ pattern: '^(?:[1-9][0-9]?|100)$', description: '1 to 100, default 50' }))
+}, { additionalProperties: false })
+
+export const AuditEntry = Type.Object({
+  id: Type.String(),
+  at: Type.String({ format: 'date-time' }),
+  event: Type.String(),
+  user_id: Type.Union([Type.String(), Type.Null()]),
+  details: Type.Record(Type.String(), Type.Unknown(), { description: 'The event\'s other fields: session_id, reason, ip, username as typed, actor ...' })
+})
+
+export const AuditList = Type.Object({
+  events: Type.Array(AuditEntry),
+  next: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `before` for older events; null on the last page' })
+}, {
+  description: 'Stored audit events, newest first',
+  examples: [{
+    events: [{ id: '0000mifz3k0000a1b2c3d4e5f6', at: '2026-11-26T12:00:00.000Z', event: 'login_failure', user_id: null, details: { username: 'alice', reason: 'wrong_password', ip: '127.0.0.1' } }],
+    next: null
+  }]
+})

@@ -32,6 +32,8 @@ export const EnvSchema = Type.Object({
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   ALLOW_MEMORY_STORAGE: Type.Boolean({ default: false }),
   INTROSPECTION_CLIENTS: Type.Optional(Type.String({ pattern: '^[^:,]+:[^,]+(,[^:,]+:[^,]+)*$' })),
+  /** Where audit events go: the log only, or the log and the storage adapter (GET /admin/audit). */
+  AUDIT_LOG: Type.Union([Type.Literal('log'), Type.Literal('storage')], { default: 'log' }),
   /** Proxies whose X-Forwarded-For is believed: "true" (any) or their addresses / CIDRs. */
   TRUST_PROXY: Type.Optional(Type.String({ pattern: '^(true|false|[0-9A-Fa-f.:/]+(\\s*,\\s*[0-9A-Fa-f.:/]+)*)$' })),
   /** Worker processes sharing the port (node:cluster); more than 1 needs shared storage. */

@@ -1,4 +1,5 @@
 import { DuplicateUserError } from '../errors.js'
+import { createMemoryAudit } from './memory-audit.js'
 import { createMemoryLoginFailures } from './memory-login-failures.js'
 import type { RefreshTokenMatch, Revocation, Rotation, SessionRecord, Store, UserRecord } from './types.js'
 
@@ -175,6 +176,8 @@ export function createMemoryStore (): Store {
     async clearLoginFailures (keys) {
       loginFailures.clear(keys)
     },
+
+    ...createMemoryAudit(),
 
     async pruneExpired (now) {
       let removed = loginFailures.prune(now)

@@ -66,12 +66,22 @@ export interface LoginFailureDoc {
   expiresAt: Date
 }
 
+/** An audit event (AUDIT_LOG=storage): `_id` is the time-ordered id of services/audit-ids.ts. */
+export interface AuditDoc {
+  _id: string
+  at: Date
+  event: string
+  userId: string | null
+  data: string
+}
+
 export interface MongoCollections {
   users: Collection<UserDoc>
   sessions: Collection<SessionDoc>
   refreshTokens: Collection<RefreshTokenDoc>
   revocations: Collection<RevocationDoc>
   loginFailures: Collection<LoginFailureDoc>
+  auditEvents: Collection<AuditDoc>
 }
 
 export function mongoCollections (db: Db): MongoCollections {
@@ -80,7 +90,8 @@ export function mongoCollections (db: Db): MongoCollections {
     sessions: db.collection<SessionDoc>('sessions'),
     refreshTokens: db.collection<RefreshTokenDoc>('refreshTokens'),
     revocations: db.collection<RevocationDoc>('revocations'),
-    loginFailures: db.collection<LoginFailureDoc>('loginFailures')
+    loginFailures: db.collection<LoginFailureDoc>('loginFailures'),
+    auditEvents: db.collection<AuditDoc>('auditEvents')
   }
 }
 
@@ -93,7 +104,7 @@ const NOT_IMPLEMENTED = 238
  * 1.24), expiresAt gets a plain index and the periodic pruneExpired job deletes expired records.
  */
 export async function ensureMongoIndexes (db: Db): Promise<{ ttl: boolean }> {
-  const { users, sessions, refreshTokens, revocations, loginFailures } = mongoCollections(db)
+  const { users, sessions, refreshTokens, revocations, loginFailures, auditEvents } = mongoCollections(db)
   await users.createIndex({ usernameNormalized: 1 }, { unique: true, name: 'usernameNormalized_unique' })
   await sessions.createIndex({ userId: 1, createdAt: 1 }, { name: 'userId_createdAt' })
   await refreshTokens.createIndex({ previous: 1 }, { unique: true, name: 'previous_unique' })
@@ -101,6 +112,7 @@ export async function ensureMongoIndexes (db: Db): Promise<{ ttl: boolean }> {
   await revocations.createIndex({ revokedAt: 1 }, { name: 'revokedAt' })
   await loginFailures.createIndex({ key: 1, seq: 1 }, { unique: true, name: 'key_seq_unique' })
   await loginFailures.createIndex({ key: 1, at: 1 }, { name: 'key_at' })
+  await auditEvents.createIndex({ userId: 1, _id: -1 }, { name: 'userId_id' })
   let ttl = await expiryIndex(sessions, true)
   ttl = await expiryIndex(refreshTokens, ttl)
   ttl = await expiryIndex(revocations, ttl)

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Db, Filter } from 'mongodb'
 import { DuplicateUserError } from '../errors.js'
 import { mongoAccounts } from './mongodb-accounts.js'
+import { mongoAudit } from './mongodb-audit.js'
 import { mongoCollections, toSession, toUser, type RefreshTokenDoc, type SessionDoc } from './mongodb-collections.js'
 import { isDuplicateKey, isOnlyDuplicateKeys } from './mongodb-errors.js'
 import { mongoLoginFailures } from './mongodb-login-failures.js'
@@ -27,7 +28,7 @@ export interface MongoStoreOptions {
  */
 export function createMongoStore (db: Db, { timeoutMs }: MongoStoreOptions): Store {
   const collections = mongoCollections(db)
-  const { users, sessions, refreshTokens, revocations, loginFailures } = collections
+  const { users, sessions, refreshTokens, revocations, loginFailures, auditEvents } = collections
   const operation = createMongoRunner(timeoutMs)
 
   const findUser = (filter: { _id: string } | { usernameNormalized: string }) => operation(async (call) => {
@@ -131,6 +132,7 @@ export function createMongoStore (db: Db, { timeoutMs }: MongoStoreOptions): Sto
     }),
 
     ...mongoLoginFailures(loginFailures, operation),
+    ...mongoAudit(auditEvents, operation),
 
     pruneExpired: (now) => operation(async (call) => {
       const expired = { expiresAt: { $lte: now } }

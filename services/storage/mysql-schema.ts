@@ -99,4 +99,20 @@ const V2_ACCOUNTS_AND_THROTTLING: Migration = {
   ]
 }
 
-export const MIGRATIONS: readonly Migration[] = [V1_TABLES, V2_ACCOUNTS_AND_THROTTLING]
+const V3_AUDIT_EVENTS: Migration = {
+  version: 3,
+  name: 'audit_events',
+  statements: [
+    // No foreign key to users: the trail of a deleted user stays.
+    `CREATE TABLE IF NOT EXISTS audit_events (
+      id CHAR(26) CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY,
+      at DATETIME(3) NOT NULL,
+      event VARCHAR(32) NOT NULL,
+      user_id ${ID} NULL,
+      data TEXT NOT NULL,
+      KEY audit_events_user_id (user_id, id)
+    ) ${TABLE_OPTIONS}`
+  ]
+}
+
+export const MIGRATIONS: readonly Migration[] = [V1_TABLES, V2_ACCOUNTS_AND_THROTTLING, V3_AUDIT_EVENTS]

@@ -2,6 +2,7 @@ import type { Pool } from 'mysql2/promise'
 import { DuplicateUserError } from '../errors.js'
 import { ER_DUP_ENTRY, isServerError } from './mysql-errors.js'
 import { mysqlAccounts } from './mysql-accounts.js'
+import { mysqlAudit } from './mysql-audit.js'
 import { mysqlLoginFailures, pruneLoginFailures } from './mysql-login-failures.js'
 import { createMysqlRunner, type SqlValue } from './mysql-runner.js'
 import { SESSION_COLUMNS, toSession, toUser, USER_COLUMNS, type SessionRow, type UserRow } from './mysql-rows.js'
@@ -120,6 +121,7 @@ export function createMysqlStore (pool: Pool, { timeoutMs }: MysqlStoreOptions):
     }),
 
     ...mysqlLoginFailures(db),
+    ...mysqlAudit(db),
 
     pruneExpired: (now) => db.run(async (sql) => {
       const tokens = await sql.change('DELETE t FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id WHERE s.expires_at <= ?', [now])

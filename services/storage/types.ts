@@ -84,6 +84,25 @@ export interface Revocation {
   expiresAt: Date
 }
 
+/** A stored audit event (AUDIT_LOG=storage). */
+export interface AuditRecord {
+  /** Unique and ordered by time (services/audit-ids.ts): the newest has the greatest id. */
+  id: string
+  at: Date
+  event: string
+  /** The user the event is about, when there is one. */
+  userId: string | null
+  /** The event's other fields as JSON text (never a password or a token). */
+  data: string
+}
+
+export interface AuditQuery {
+  userId?: string
+  /** Only records with a smaller id (the `next` cursor of the previous page). */
+  before?: string
+  limit: number
+}
+
 export interface Store {
   readonly kind: 'memory' | 'mysql' | 'mongodb'
 
@@ -129,6 +148,11 @@ export interface Store {
   getLoginFailures (keys: string[], now: Date): Promise<Array<LoginFailure | null>>
   /** Forgets every failure of these keys (after a successful login). */
   clearLoginFailures (keys: string[]): Promise<void>
+
+  /** Stores audit events; kept until the operator deletes them (the memory store keeps the newest 10,000). */
+  recordAuditEvents (records: AuditRecord[]): Promise<void>
+  /** Audit events, newest first, optionally of one user, at most `limit`. */
+  listAuditEvents (query: AuditQuery): Promise<AuditRecord[]>
 
   /** Deletes expired sessions, refresh tokens, revocations and login failures; returns how many records went. */
   pruneExpired (now: Date): Promise<number>

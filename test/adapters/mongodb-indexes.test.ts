@@ -36,5 +36,6 @@ withDatabaseServer(t, 'MONGODB_URL', async (t, serverUrl) => {
       { key: { key: 1, at: 1 }, unique: false, expireAfterSeconds: undefined },
       { key: { key: 1, seq: 1 }, unique: true, expireAfterSeconds: undefined }
     ])
+    t.same(await indexes('auditEvents'), [{ key: { userId: 1, _id: -1 }, unique: false, expireAfterSeconds: undefined }], 'audit events never expire')
   })
 })

@@ -3,6 +3,7 @@ import type { Test } from 'tap'
 import { DuplicateUserError } from '../../services/errors.js'
 import type { NewSession, Store, UserRecord } from '../../services/storage/types.js'
 import { accountContract } from './contract-accounts.js'
+import { auditContract } from './contract-audit.js'
 
 /** How a runner makes a fresh, empty store for one case, and how it cleans up after it. */
 export interface StoreFactory {
@@ -221,4 +222,5 @@ export function storeContract (t: Test, makeStore: StoreFactory): void {
   })
 
   accountContract(t, makeStore)
+  auditContract(t, makeStore)
 }
