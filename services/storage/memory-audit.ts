@@ -2,7 +2,7 @@ import type { AuditRecord, Store } from './types.js'
 
 type AuditStore = Pick<Store, 'recordAuditEvents' | 'listAuditEvents'>
 
-/** The memory store keeps this many audit events, dropping the oldest: it must not grow for ever. */
+/** The memory store keeps the newest this many audit events (up to a tenth more between trims). */
 export const MEMORY_AUDIT_CAPACITY = 10_000
 
 /** Audit events in insertion order (ids grow with time, so the array is sorted by id). */
@@ -10,9 +10,14 @@ export function createMemoryAudit (capacity = MEMORY_AUDIT_CAPACITY): AuditStore
   let records: AuditRecord[] = []
   return {
     async recordAuditEvents (added) {
-      for (const record of added) records.push({ ...record })
-      records.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-      if (records.length > capacity) records = records.slice(records.length - capacity)
+      for (const record of added) {
+        // Almost always the newest: appended. An older id (another order of arrival) goes to its place.
+        let at = records.length
+        while (at > 0 && (records[at - 1] as AuditRecord).id > record.id) at--
+        records.splice(at, 0, { ...record })
+      }
+      // Trimmed in steps of a tenth, so that a full store does not copy itself for every event.
+      if (records.length > capacity + Math.ceil(capacity / 10)) records = records.slice(records.length - capacity)
     },
     async listAuditEvents ({ userId, before, limit }) {
       const page: AuditRecord[] = []

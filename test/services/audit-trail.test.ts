@@ -61,9 +61,14 @@ t.test('audit trail - logs every event, stores it without waiting, flush waits f
   t.same(logged, ['register', 'login_success', 'logout'], 'still logged')
 })
 
-t.test('memory audit - keeps the newest events up to its capacity', async (t) => {
-  const memory = createMemoryAudit(3)
-  const ids = ['a', 'b', 'c', 'd', 'e']
-  await memory.recordAuditEvents(ids.map((id) => ({ id, at: new Date(0), event: 'refresh', userId: null, data: '{}' })))
-  t.same((await memory.listAuditEvents({ limit: 10 })).map((record) => record.id), ['e', 'd', 'c'])
+t.test('memory audit - keeps the newest events, trimming back to its capacity past a tenth more', async (t) => {
+  const memory = createMemoryAudit(10)
+  const record = (id: string) => ({ id, at: new Date(0), event: 'refresh', userId: null, data: '{}' })
+  const ids = Array.from({ length: 11 }, (_, i) => String(i).padStart(2, '0'))
+  for (const id of ids) await memory.recordAuditEvents([record(id)])
+  t.same((await memory.listAuditEvents({ limit: 100 })).map((entry) => entry.id), [...ids].reverse(), '11 kept: within the slack')
+  await memory.recordAuditEvents([record('11')])
+  t.same((await memory.listAuditEvents({ limit: 100 })).map((entry) => entry.id), ['11', '10', '09', '08', '07', '06', '05', '04', '03', '02'], 'trimmed to the newest 10')
+  await memory.recordAuditEvents([record('05a')])
+  t.equal((await memory.listAuditEvents({ limit: 100 })).map((entry) => entry.id).indexOf('05a'), 6, 'an older id lands in its place')
 })
