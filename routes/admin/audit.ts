@@ -15,7 +15,8 @@ const view = (record: AuditRecord) => ({
   details: Object.fromEntries(Object.entries(JSON.parse(record.data) as Record<string, unknown>).map(([name, value]) => [snakeCase(name), value]))
 })
 
-const notStored = errorReplyWith(404, 'audit_not_stored', 'Audit events are not stored: set AUDIT_LOG=storage')
+const NOT_STORED = 'Audit events are not stored: set AUDIT_LOG=storage'
+const notStored = errorReplyWith(404, 'audit_not_stored', NOT_STORED)
 
 /** The stored audit trail (AUDIT_LOG=storage), newest first. */
 const adminAudit: FastifyPluginAsyncTypebox = async (fastify) => {
@@ -29,7 +30,7 @@ const adminAudit: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request) => {
     const trail = fastify.auditTrail
-    if (trail === null) throw new AppError(404, 'audit_not_stored', 'Audit events are not stored: set AUDIT_LOG=storage')
+    if (trail === null) throw new AppError(404, 'audit_not_stored', NOT_STORED)
     const { user_id: userId, before } = request.query
     const limit = request.query.limit === undefined ? DEFAULT_LIMIT : Number(request.query.limit)
     const records = await trail.list({ userId, before, limit: limit + 1 })
