@@ -8,9 +8,9 @@ import { readPackageInfo } from '../services/package-info.js'
  * /openapi.json, with Swagger UI at /docs (assets shipped in the package: works offline).
  */
 /**
- * Swagger UI's policy: everything from this server, scripts from files only. Its bundle writes
- * one inline <style> element, hence 'unsafe-inline' for styles here (not for scripts, and not
- * on any other page).
+ * Swagger UI's policy: everything from this server, scripts from files only. Its bundle applies
+ * inline styles (Chromium reports a violation without 'unsafe-inline'), so styles get it here:
+ * not scripts, and not on any other page.
  */
 const DOCS_CSP = "default-src 'self'; base-uri 'self'; font-src 'self' data:; frame-ancestors 'self'; img-src 'self' data:; object-src 'none'; script-src 'self'; script-src-attr 'none'; style-src 'self' 'unsafe-inline'; form-action 'self'"
 
