@@ -12,13 +12,13 @@
  */
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import argon2 from 'argon2'
+import argon2 from '@node-rs/argon2'
 import './exit-with-parent.mjs'
 
 const [concurrencyArg = '4', distDir = 'dist'] = process.argv.slice(2)
 const concurrency = Number(concurrencyArg)
 const { OWASP_ARGON2ID, lowerHashingThreadPriority } = await import(pathToFileURL(join(distDir, 'services', 'password.js')).href)
-const options = { ...OWASP_ARGON2ID, type: argon2.argon2id }
+const options = { ...OWASP_ARGON2ID, algorithm: 2 } // Algorithm.Argon2id, as services/password.ts
 const password = 'correct horse: battery staple'
 const stored = String(await argon2.hash(password, options))
 // The server runs its hashing threads below its event loop (services/password.ts): the same here,

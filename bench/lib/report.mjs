@@ -70,8 +70,7 @@ function explain (row, rows, databases) {
     const memory = /** @type {{ fresh: number, seeded: number, few: number, many: number, heap: number }} */ (detail)
     const mb = (/** @type {number} */ bytes) => `${Math.round(bytes / 2 ** 20)} MB`
     parts.push(`The process holds ${mb(memory.fresh)} before any user exists (Node.js, Fastify and every plugin loaded). ` +
-      `Each argon2id hash needs 19 MiB, which glibc keeps in the arena of the thread that hashed after the hash ends: the 100-user server, after the same logins, is at ${mb(memory.few)} ` +
-      '(`MALLOC_MMAP_THRESHOLD_=131072 npm run bench` runs the servers with glibc told to hand such blocks back; see the README). ' +
+      `Each argon2id hash needs 19 MiB for as long as it runs (one per core at most): the 100-user server, after the same logins, is at ${mb(memory.few)}. ` +
       `The users themselves account for the rest, ${mb(memory.many - memory.few)} for the difference in user count: most of it is the V8 heap (${mb(memory.heap)} after a full GC), ` +
       'the user records (id, username twice, argon2id hash, roles, dates) and the two Maps of the memory store that index them by id and by name.')
   }
@@ -161,7 +160,7 @@ const METHOD = [
   '  columns show the median of each side\'s own measurements. Every variant is warmed up first. The last column is a',
   '  cross-check, not the goal: the same ratio with each side\'s 2xx responses divided by the CPU time its server',
   '  process used meanwhile (from /proc).',
-  '- **argon2.** `bench/lib/argon2-raw.mjs` calls the `argon2` library directly with the product\'s parameters',
+  '- **argon2.** `bench/lib/argon2-raw.mjs` calls the `@node-rs/argon2` library directly with the product\'s parameters',
   '  (`OWASP_ARGON2ID` from the compiled `services/password.js`), 4 operations in flight, pinned to the server\'s core',
   '  and with its hashing threads at the priority the server gives its own (`lowerHashingThreadPriority`), bracketing',
   '  the 4 login (or registration) connections of each round.',

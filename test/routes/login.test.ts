@@ -52,7 +52,7 @@ t.test('POST /auth/login - should answer unknown user and wrong password identic
 
 t.test('POST /auth/login - should spend one argon2 verification on an unknown user too', async (t) => {
   const app = await build(t)
-  const argon2 = (await import('argon2')).default
+  const argon2 = (await import('@node-rs/argon2')).default
   const realVerify = argon2.verify
   let verifications = 0
   argon2.verify = async (...args: Parameters<typeof realVerify>) => { verifications++; return realVerify(...args) }

@@ -18,6 +18,8 @@ t.test('verify - should treat anything but an argon2id hash as a mismatch', asyn
   const hasher = await createPasswordHasher()
   t.equal(await hasher.verify('plaintext-password', 'plaintext-password'), false)
   t.equal(await hasher.verify('', ''), false)
+  t.equal(await hasher.verify('$argon2id$', 'x'), false, 'no parameters')
+  t.equal(await hasher.verify('$argon2id$v=19$m=99999999999,t=2,p=1$c2FsdHNhbHQxMjM0NTY$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaA', 'x'), false, 'a memory cost out of range is refused, not allocated')
 })
 
 t.test('verifyDummy - should always answer false', async (t) => {
