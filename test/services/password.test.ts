@@ -14,6 +14,14 @@ t.test('hash - should produce an argon2id hash with the OWASP parameters and a r
   t.equal(await hasher.verify(first, 'pässwörd with spaces: and colon'), false)
 })
 
+t.test('verify - should accept hashes stored by the argon2 package used before (parameters in another order)', async (t) => {
+  const hasher = await createPasswordHasher()
+  // Made by argon2@0.45.1 (node-argon2) with the same parameters, before @node-rs/argon2.
+  const stored = '$argon2id$v=19$m=19456,p=1,t=2$iPxUi67GKLJn5PMWlOkSMg$+Nsln653cFfH/n9znMEoET45sWowkV7nvaWk4VRHpEo'
+  t.equal(await hasher.verify(stored, 'stored before the library change'), true)
+  t.equal(await hasher.verify(stored, 'stored before the library change!'), false)
+})
+
 t.test('verify - should treat anything but an argon2id hash as a mismatch', async (t) => {
   const hasher = await createPasswordHasher()
   t.equal(await hasher.verify('plaintext-password', 'plaintext-password'), false)
