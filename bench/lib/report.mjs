@@ -59,6 +59,11 @@ function explain (row, rows, databases) {
     parts.push(`Row 2d puts our public route, which reads no token at all, at ${ceiling.value.toFixed(2)}× the reference: no guard, however cheap, can lift the protected route above that ceiling. ` +
       `The guard itself costs what row ${alone.id} shows (the protected route at ${Number(alone.value).toFixed(2)}× the public one). The ceiling is the rest of our per-request work, the same on every route: ` +
       'security headers (computed once, set on every reply), CORS, load shedding (@fastify/under-pressure), a child logger per request, serialisation by schema.')
+    const bare = find('2e')
+    if (row.id === '2a' && bare?.value != null) {
+      parts.push(`Row 2e is Fastify itself with nothing registered, checking no token, on the same requests: ${bare.value.toFixed(2)}× the reference` +
+        (row.goal !== null && bare.value < row.goal.value ? `, below the goal of ${row.goal.value}× with no work at all: the reference spends most of each request where every Fastify app does (HTTP parsing, routing, writing the reply), so no Fastify server that checks tokens can reach the goal on this machine.` : '.'))
+    }
   }
   if (row.id === '6a') {
     parts.push('A refresh does what the protected route does (minus the guard) and then its own work: it parses a JSON body, hashes the presented token, finds and rotates it in the store, draws and hashes a new refresh token, signs a new access token, and serialises both: about as much again as a protected request.')
@@ -147,7 +152,8 @@ const METHOD = [
   '  `bench/peers/` are the setups tutorials show: `@fastify/jwt` as its README registers it (`request.jwtVerify()` in an',
   '  `onRequest` hook), the same with `verify: { cache: true }`, and Express 5 with the usual `jsonwebtoken` middleware.',
   '  They verify the very tokens our HS256 server issued (same secret, algorithm and bytes: claims `sub sid jti typ roles',
-  '  iat exp iss aud` and a `kid` header).',
+  '  iat exp iss aud` and a `kid` header). `fastify-bare.mjs`, Fastify with nothing registered answering the same path',
+  '  and the same requests without checking anything, is the ceiling of rows 2e and 2f.',
   '- **Load.** autocannon in the benchmark process, one request in flight per connection, 10 connections for throughput;',
   '  every protected request carries one of 100 distinct valid tokens (issued by the server\'s own session service), so',
   '  no verifier cache is flattered by a single token. Throughput counts 2xx responses per second; any other answer',

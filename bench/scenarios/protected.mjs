@@ -14,6 +14,8 @@ import { bearerRequests, load } from '../lib/load.mjs'
 import { bracket, ratioRow } from '../lib/rounds.mjs'
 
 const PROTECTED = '/protected/hello'
+/** The reference servers, started first: @fastify/jwt, the same with its cache, Express, bare Fastify. */
+const PEERS = 4
 
 /**
  * @param {import('../lib/processes.mjs').Server} server
@@ -43,6 +45,7 @@ export async function run (ctx) {
       { name: '@fastify/jwt', peer: 'fastify-jwt.mjs' },
       { name: '@fastify/jwt cache', peer: 'fastify-jwt-cache.mjs' },
       { name: 'Express', peer: 'express-jsonwebtoken.mjs' },
+      { name: 'Fastify bare', peer: 'fastify-bare.mjs' },
       ...algorithms.map((alg) => ({ name: `ours ${alg}`, env: { JWT_ALGORITHM: alg, JWT_PRIVATE_KEYS: join(keysDir, alg) } }))
     ])])
     others = started.flat()
@@ -53,16 +56,16 @@ export async function run (ctx) {
       'public + token': { key: 'public + token', measure: throughputOf(main.server, bearerRequests('/health', main.tokens), settings.connections) },
       HS256: { key: 'HS256', measure: throughputOf(main.server, requests, settings.connections) }
     }
-    for (const server of others.slice(0, 3)) variant[server.name] = { key: server.name, measure: throughputOf(server, requests, settings.connections) }
+    for (const server of others.slice(0, PEERS)) variant[server.name] = { key: server.name, measure: throughputOf(server, requests, settings.connections) }
     for (const [i, alg] of algorithms.entries()) {
-      const server = /** @type {import('../lib/processes.mjs').Server} */ (others[3 + i])
+      const server = /** @type {import('../lib/processes.mjs').Server} */ (others[PEERS + i])
       variant[alg] = { key: alg, measure: throughputOf(server, bearerRequests(PROTECTED, await ctx.accessTokens(server)), settings.connections) }
     }
 
     ctx.log(`  token length ${main.tokens[0]?.length} characters (HS256)`)
     const results = await bracket({
       base: /** @type {import('../lib/rounds.mjs').Variant} */ (variant.HS256),
-      others: ['public', 'public + token', '@fastify/jwt', '@fastify/jwt cache', 'Express', ...algorithms].map((key) => /** @type {import('../lib/rounds.mjs').Variant} */ (variant[key])),
+      others: ['public', 'public + token', '@fastify/jwt', '@fastify/jwt cache', 'Express', 'Fastify bare', ...algorithms].map((key) => /** @type {import('../lib/rounds.mjs').Variant} */ (variant[key])),
       rounds: settings.rounds,
       seconds: settings.seconds,
       warmup: settings.warmup,
@@ -77,6 +80,8 @@ export async function run (ctx) {
       ratioRow({ id: '2b', scenario: 'Our protected route vs @fastify/jwt with verify.cache', ...ours, b: '@fastify/jwt cache', bLabel: '@fastify/jwt cache', goal: { op: '>=', value: 1.1 } }),
       ratioRow({ id: '2c', scenario: 'Our protected route vs Express 5 + jsonwebtoken', ...ours, b: 'Express', bLabel: 'Express + jsonwebtoken', goal: { op: '>=', value: 5 } }),
       ratioRow({ id: '2d', scenario: 'Ceiling for 2a: our PUBLIC route (no auth at all) vs @fastify/jwt', results, a: 'public', b: '@fastify/jwt', aLabel: 'ours, GET /health', bLabel: '@fastify/jwt', unit, goal: null, note: 'what our server costs before any token is looked at (security headers, CORS, load shedding, logging, schemas)' }),
+      ratioRow({ id: '2e', scenario: 'Ceiling for any Fastify server: Fastify with nothing registered (no auth, same reply) vs @fastify/jwt', results, a: 'Fastify bare', b: '@fastify/jwt', aLabel: 'bare Fastify', bLabel: '@fastify/jwt', unit, goal: null, note: 'the same requests (Authorization header included) to a Fastify app that checks nothing: the most any Fastify server can gain on the reference here' }),
+      ratioRow({ id: '2f', scenario: 'Our protected route vs bare Fastify (no auth, same reply)', ...ours, b: 'Fastify bare', bLabel: 'bare Fastify', goal: null, note: 'what our whole stack costs on top of Fastify itself: guard, security headers, CORS, load shedding, logging, schemas' }),
       ...algorithms.map((alg, i) => ratioRow({
         id: `3${'abc'[i]}`, scenario: `${alg} protected route vs HS256 protected route`, results, a: alg, b: 'HS256', aLabel: `ours ${alg}`, bLabel: 'ours HS256', unit, goal: { op: '>=', value: 0.8 }
       }))
