@@ -1,5 +1,6 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { InvalidAccessTokenError } from './errors.js'
+import { createRandomPool, sha256Hex } from './random-pool.js'
 
 /** Marker that tells an access token apart from anything else we might sign. */
 export const ACCESS_TOKEN_TYPE = 'access'
@@ -33,13 +34,15 @@ export interface TokenService {
   readonly accessTokenTtl: number
 }
 
+const refreshTokenBytes = createRandomPool()
+
 /** A refresh token: 256 random bits, base64url; only its hash is ever stored. */
 export function newRefreshToken (): string {
-  return randomBytes(32).toString('base64url')
+  return refreshTokenBytes.base64url(32)
 }
 
 export function hashRefreshToken (token: string): string {
-  return createHash('sha256').update(token).digest('hex')
+  return sha256Hex(token)
 }
 
 export function createTokenService ({ sign, verify, accessTokenTtl }: TokenServiceOptions): TokenService {
