@@ -80,7 +80,7 @@ function explain (row, rows, databases) {
       'the user records (id, username twice, argon2id hash, roles, dates) and the two Maps of the memory store that index them by id and by name.')
   }
   if ((row.id === '8e' || row.id === '8f' || row.id === '6c') && databases.mongodb.startsWith('FerretDB')) {
-    parts.push(`The MongoDB server here is ${databases.mongodb} (SQLite backend), the CI's stand-in: its query planner scans the whole collection for a filter on usernameNormalized despite the unique index (explain: SCAN, filterPushdown false), so a login costs time proportional to the number of users. MongoDB itself answers it from the index.`)
+    parts.push(`The MongoDB server here is ${databases.mongodb} (SQLite backend), the CI's stand-in, and it answers no query from an index: it hands SQLite only a filter that is a single _id equality and evaluates every other filter (usernameNormalized, here) itself over every document, and even the _id filter misses the _id index, because its SQL compares another JSON path expression (_ferretdb_sjson->'$._id') than the index is built on (_ferretdb_sjson->"_id"). Both plans read SCAN (its explain, and SQLite's EXPLAIN QUERY PLAN), so a login costs time in proportion to the number of users. MongoDB answers the same queries from the unique index.`)
   }
   if (row.id === '7c' && find('7a')?.status === 'pass') {
     parts.push('Row 7a, the same revocations in the view alone, meets the goal: the difference is the memory store\'s own copy of every revocation record (memory storage, meant for development and tests), which the garbage collector walks; with MySQL or MongoDB those records live in the database.')
