@@ -54,7 +54,11 @@ function explain (row, rows, databases) {
   }
   const ceiling = find('2d')
   const guard = find('1')
-  if (['2a', '2b', '2c'].includes(row.id) && ceiling?.value != null && (sameBytes ?? guard)?.value != null) {
+  const stack = find('2f')
+  if (row.id === '2b' && stack?.value != null) {
+    parts.push(`Row 2f puts our protected route at ${stack.value.toFixed(2)}× bare Fastify on the same requests: everything our server does on top of Fastify (the guard, security headers, CORS, load shedding, a child logger with redaction, serialisation by schema) costs about as much as the reference's cache lookup does on top of its own Fastify.`)
+  }
+  if (['2a', '2c'].includes(row.id) && ceiling?.value != null && (sameBytes ?? guard)?.value != null) {
     const alone = /** @type {Row} */ (sameBytes ?? guard)
     parts.push(`Row 2d puts our public route, which reads no token at all, at ${ceiling.value.toFixed(2)}× the reference: no guard, however cheap, can lift the protected route above that ceiling. ` +
       `The guard itself costs what row ${alone.id} shows (the protected route at ${Number(alone.value).toFixed(2)}× the public one). The ceiling is the rest of our per-request work, the same on every route: ` +
