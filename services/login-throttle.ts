@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto'
 import type { AuditSink } from './audit.js'
 import { AppError } from './errors.js'
+import { sha256Hex } from './sha256.js'
 import type { LoginFailure, Store } from './storage/types.js'
 
 /** Failures allowed per username and client IP before the back-off starts. */
@@ -49,8 +49,7 @@ export function createLoginThrottle ({ store, now, audit, isCredentialFailure }:
   const policies = [FREE_FAILURES_PER_IP, FREE_FAILURES_PER_USERNAME]
 
   function keysFor (normalized: string, ip: string): string[] {
-    const hash = (value: string) => createHash('sha256').update(value).digest('hex')
-    return [hash(`ip-user\u0000${ip}\u0000${normalized}`), hash(`user\u0000${normalized}`)]
+    return [sha256Hex(`ip-user\u0000${ip}\u0000${normalized}`), sha256Hex(`user\u0000${normalized}`)]
   }
 
   function lockedFor (records: Array<LoginFailure | null>, at: number): number {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { InvalidAccessTokenError } from './errors.js'
-import { createRandomPool, sha256Hex } from './random-pool.js'
+import { createRandomPool } from './random-pool.js'
+import { sha256Hex } from './sha256.js'
 
 /** Marker that tells an access token apart from anything else we might sign. */
 export const ACCESS_TOKEN_TYPE = 'access'

@@ -66,7 +66,7 @@ export interface LoginFailureDoc {
   expiresAt: Date
 }
 
-/** An audit event (AUDIT_LOG=storage): `_id` is the time-ordered id of services/audit-ids.ts. */
+/** An audit event (AUDIT_LOG=storage): `_id` is the time-ordered id of createAuditIds (services/audit-trail.ts). */
 export interface AuditDoc {
   _id: string
   at: Date

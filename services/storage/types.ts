@@ -86,7 +86,7 @@ export interface Revocation {
 
 /** A stored audit event (AUDIT_LOG=storage). */
 export interface AuditRecord {
-  /** Unique and ordered by time (services/audit-ids.ts): the newest has the greatest id. */
+  /** Unique and ordered by time (createAuditIds in services/audit-trail.ts): the newest has the greatest id. */
   id: string
   at: Date
   event: string

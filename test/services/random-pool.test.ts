@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import t from 'tap'
-import { createRandomPool, sha256Hex } from '../../services/random-pool.js'
+import { createRandomPool } from '../../services/random-pool.js'
+import { sha256Hex } from '../../services/sha256.js'
 import { hashRefreshToken, newRefreshToken } from '../../services/tokens.js'
 
 t.test('base64url - should hand out distinct random strings of the asked size across refills', async (t) => {
