@@ -1,6 +1,7 @@
 import jwt from '@fastify/jwt'
 import fp from 'fastify-plugin'
 import { loadKeySet, type KeySet } from '../services/keys.js'
+import { createAccessTokenSigner } from '../services/token-signer.js'
 import { createAccessTokenVerifier } from '../services/token-verifier.js'
 import type { AccessClaims, AccessPayload } from '../services/tokens.js'
 
@@ -15,15 +16,18 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Our signing keys: the newest signs, all verify. */
     signingKeys: KeySet
+    /** Signs an access token with the newest key (see services/token-signer.ts). */
+    signAccessJwt: (payload: AccessPayload) => string
     /** Verifies an access token against our own key set only (see services/token-verifier.ts). */
     verifyAccessJwt: (token: string) => unknown
   }
 }
 
 /**
- * Signing: @fastify/jwt with one signer built at start-up from the newest key, algorithm,
- * kid, issuer, audience and lifetime pinned. Verification: one cached verifier per configured
- * key, chosen by kid from our own set, the algorithm pinned to the key's type.
+ * Signing: one fast-jwt signer built at start-up from the newest key, algorithm, kid, issuer,
+ * audience and lifetime pinned. Verification: one cached verifier per configured key, chosen by
+ * kid from our own set, the algorithm pinned to the key's type. @fastify/jwt is registered with
+ * the same settings, so a route plugin of yours can use fastify.jwt and request.jwtVerify().
  */
 export default fp(async (fastify) => {
   const config = fastify.config
@@ -43,6 +47,7 @@ export default fp(async (fastify) => {
     verify: { algorithms: [current.alg], allowedIss: config.JWT_ISSUER, allowedAud: config.JWT_AUDIENCE }
   })
   fastify.decorate('signingKeys', keys)
+  fastify.decorate('signAccessJwt', createAccessTokenSigner({ key: current, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: config.ACCESS_TOKEN_TTL }))
   fastify.decorate('verifyAccessJwt', createAccessTokenVerifier({ keys, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }))
   if (config.JWT_ALGORITHM === 'HS256' && config.jwtSecretGenerated) {
     fastify.log.warn('JWT_SECRET is not set: using a random secret for this process; tokens will not survive a restart')

@@ -42,7 +42,7 @@ export default fp<AppOptions>(async (fastify, opts) => {
     : null
   const audit = auditTrail?.sink ?? logAudit
   const tokens = createTokenService({
-    sign: (payload) => fastify.jwt.sign(payload),
+    sign: fastify.signAccessJwt,
     verify: fastify.verifyAccessJwt,
     accessTokenTtl: config.ACCESS_TOKEN_TTL
   })
