@@ -70,7 +70,7 @@ function explain (row, rows, databases) {
     }
   }
   if (row.id === '6a') {
-    parts.push('A refresh does what the protected route does (minus the guard) and then its own work: it parses a JSON body, hashes the presented token, finds and rotates it in the store, draws and hashes a new refresh token, signs a new access token, and serialises both: about as much again as a protected request.')
+    parts.push('A refresh does what the protected route does (minus the guard) and then its own work: it parses a JSON body, hashes the presented token, finds and rotates it in the store, draws and hashes a new refresh token, signs a new access token, and serialises both: about as much again as a protected request. Signing is the largest single part of that work (services/token-signer.ts gives what it costs on Node.js 20 and 24).')
   }
   if (row.id === '7a' || row.id === '7c') {
     parts.push('The view answers with one Map lookup whatever its size; the note on row 7c gives the share of time each of the three servers spent collecting garbage.')
@@ -169,7 +169,10 @@ const METHOD = [
   '  two base measurements around it, which cancels a linear drift. A ratio is the median over rounds; the A and B',
   '  columns show the median of each side\'s own measurements. Every variant is warmed up first. The last column is a',
   '  cross-check, not the goal: the same ratio with each side\'s 2xx responses divided by the CPU time its server',
-  '  process used meanwhile (from /proc).',
+  '  process used meanwhile (from /proc). After each refresh round on MySQL or MongoDB (scenario 6) the run waits until',
+  '  the machine\'s cores are less than 25 % busy over 200 ms (at most 5 s, `bench/lib/quiet.mjs`): the database is',
+  '  still answering the requests that were in flight when the load stopped (FerretDB for 200 to 400 ms here), and',
+  '  without the wait that work slowed the next memory-storage round by a fifth.',
   '- **argon2.** `bench/lib/argon2-raw.mjs` calls the `@node-rs/argon2` library directly with the product\'s parameters',
   '  (`OWASP_ARGON2ID` from the compiled `services/password.js`), 4 operations in flight, pinned to the server\'s core',
   '  and with its hashing threads at the priority the server gives its own (`lowerHashingThreadPriority`), bracketing',

@@ -9,6 +9,7 @@
  */
 import { DATABASE_VARIABLES, freshDatabase, serverUrlOf } from '../lib/databases.mjs'
 import { bearerRequests, refreshRequests } from '../lib/load.mjs'
+import { thenQuiet } from '../lib/quiet.mjs'
 import { bracket, notRunRow, ratioRow } from '../lib/rounds.mjs'
 import { throughputOf } from './protected.mjs'
 import { TOKENS } from '../lib/context.mjs'
@@ -54,7 +55,8 @@ export async function run (ctx) {
     }
     const pairs = await ctx.usersWithSessions(server, TOKENS, Math.max(TOKENS, settings.refreshSessions))
     ctx.shared.set(`few ${kind}`, { server, tokens: pairs.slice(0, TOKENS).map((pair) => pair.access_token) })
-    others.push({ key: `refresh ${kind}`, measure: throughputOf(server, refreshRequests(pairs.map((pair) => pair.refresh_token)), settings.connections) })
+    // The database answers the refreshes still in flight after each round: wait for it (see bench/lib/quiet.mjs).
+    others.push({ key: `refresh ${kind}`, measure: thenQuiet(throughputOf(server, refreshRequests(pairs.map((pair) => pair.refresh_token)), settings.connections)) })
   }
   const results = await bracket({ base, others, rounds: settings.rounds, seconds: settings.seconds, warmup: settings.warmup, log: ctx.log })
   const unit = 'req/s'
