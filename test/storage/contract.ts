@@ -206,6 +206,25 @@ export function storeContract (t: Test, makeStore: StoreFactory): void {
     t.same(await store.findUserById(user.id), user, 'users are never pruned')
   })
 
+  t.test('pruneExpired - should keep live revocations, whatever their order, and forget expired ones for good', async (t) => {
+    const store = await makeStore(t)
+    const mk = (revokedSec: number, expiresSec: number) => ({ sessionId: randomUUID(), userId: randomUUID(), revokedAt: at(revokedSec), expiresAt: at(expiresSec) })
+    const first = mk(10, 100)
+    const second = mk(20, 1000)
+    const third = mk(30, 60) // revoked after the others, expires before them
+    await store.recordRevocations([first, second, third])
+    const stored = async () => await store.listRevocationsSince(at(0), at(0))
+    await store.pruneExpired(at(50))
+    t.same(await stored(), [first, second, third], 'nothing expired: every record kept')
+    await store.pruneExpired(at(70))
+    t.same(await stored(), [first, second], 'only the expired record goes, from the end of the list')
+    await store.pruneExpired(at(200))
+    t.same(await stored(), [second], 'then the first one')
+    const again = { ...first, revokedAt: at(210), expiresAt: at(1200) }
+    await store.recordRevocations([again])
+    t.same(await stored(), [second, again], 'a pruned session can be recorded as revoked again')
+  })
+
   t.test('findUserById - should hand out copies that cannot change the stored record', async (t) => {
     const store = await makeStore(t)
     const user = newUser()
