@@ -1,9 +1,9 @@
 // @ts-check
 /**
  * Waiting for the machine to go quiet after a measurement that leaves work behind. A database
- * server keeps answering the queries that were in flight when the load generator stopped (with
- * FerretDB, whose queries scan, for up to a few seconds), on whatever core it likes: without
- * this wait that work lands in the next measurement.
+ * server keeps answering the queries that were in flight when the load generator stopped (FerretDB,
+ * whose queries scan, for 200 to 400 ms after a refresh round here), on whatever core it likes:
+ * without this wait that work lands in the next measurement.
  */
 import { readFile } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'

@@ -172,7 +172,7 @@ const METHOD = [
   '  process used meanwhile (from /proc). After each refresh round on MySQL or MongoDB (scenario 6) the run waits until',
   '  the machine\'s cores are less than 25 % busy over 200 ms (at most 5 s, `bench/lib/quiet.mjs`): the database is',
   '  still answering the requests that were in flight when the load stopped (FerretDB for 200 to 400 ms here), and',
-  '  without the wait that work slowed the next memory-storage round by a fifth.',
+  '  without the wait that work slowed the next memory-storage round by about a fifth.',
   '- **argon2.** `bench/lib/argon2-raw.mjs` calls the `@node-rs/argon2` library directly with the product\'s parameters',
   '  (`OWASP_ARGON2ID` from the compiled `services/password.js`), 4 operations in flight, pinned to the server\'s core',
   '  and with its hashing threads at the priority the server gives its own (`lowerHashingThreadPriority`), bracketing',
