@@ -5,36 +5,33 @@
  * whose queries scan, for 200 to 400 ms after a refresh round here), on whatever core it likes:
  * without this wait that work lands in the next measurement.
  */
-import { readFile } from 'node:fs/promises'
+import { cpus } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 
-/** @returns {Promise<{ idle: number, total: number } | null>} the machine's CPU jiffies, null without /proc/stat */
-async function cpuJiffies () {
-  try {
-    const first = (await readFile('/proc/stat', 'utf8')).split('\n', 1)[0] ?? ''
-    const fields = first.trim().split(/\s+/).slice(1).map(Number)
-    if (fields.length < 5 || fields.some((value) => !Number.isFinite(value))) return null
-    // idle and iowait
-    return { idle: Number(fields[3]) + Number(fields[4]), total: fields.reduce((sum, value) => sum + value, 0) }
-  } catch {
-    return null
+/** The machine's CPU time so far, all cores together (ms): idle, and in all. */
+function cpuTimes () {
+  let idle = 0
+  let total = 0
+  for (const { times } of cpus()) {
+    idle += times.idle
+    total += times.user + times.nice + times.sys + times.irq + times.idle
   }
+  return { idle, total }
 }
 
 /**
  * Resolves once a window of `windowMs` saw the machine's cores busy less than `busyBelow` of the
- * time (all cores together), or after `maxMs` whatever the load. Returns how long it waited and
- * whether it saw a quiet window; no wait where /proc/stat is missing.
+ * time (all cores together, from os.cpus()), or after `maxMs` whatever the load. Returns how long
+ * it waited and whether it saw a quiet window.
  * @param {{ busyBelow?: number, windowMs?: number, maxMs?: number }} [options]
  * @returns {Promise<{ waitedMs: number, quiet: boolean }>}
  */
 export async function untilQuiet ({ busyBelow = 0.25, windowMs = 200, maxMs = 5000 } = {}) {
   const started = performance.now()
-  let before = await cpuJiffies()
-  while (before !== null) {
+  let before = cpuTimes()
+  for (;;) {
     await sleep(windowMs)
-    const after = await cpuJiffies()
-    if (after === null) break
+    const after = cpuTimes()
     const total = after.total - before.total
     const busy = total > 0 ? 1 - (after.idle - before.idle) / total : 0
     const waitedMs = performance.now() - started
@@ -42,7 +39,6 @@ export async function untilQuiet ({ busyBelow = 0.25, windowMs = 200, maxMs = 50
     if (waitedMs >= maxMs) return { waitedMs, quiet: false }
     before = after
   }
-  return { waitedMs: performance.now() - started, quiet: true }
 }
 
 /**
@@ -50,12 +46,12 @@ export async function untilQuiet ({ busyBelow = 0.25, windowMs = 200, maxMs = 50
  * the work it leaves behind is not measured as part of the next one.
  * @template {import('./rounds.mjs').Measurement} M
  * @param {(seconds: number) => Promise<M>} measure
- * @returns {(seconds: number) => Promise<M & { settleMs: number }>}
+ * @returns {(seconds: number) => Promise<M & { settleMs: number, settled: boolean }>}
  */
 export function thenQuiet (measure) {
   return async (seconds) => {
     const measurement = await measure(seconds)
-    const { waitedMs } = await untilQuiet()
-    return { ...measurement, settleMs: Math.round(waitedMs) }
+    const { waitedMs, quiet } = await untilQuiet()
+    return { ...measurement, settleMs: Math.round(waitedMs), settled: quiet }
   }
 }
