@@ -64,7 +64,9 @@ forEachAdapter(t, async (t, database) => {
 
     const replies = await inFlight
     for (const reply of replies) {
-      t.ok([200, 201, 503].includes(reply.status), `${reply.name}: ${reply.status}${reply.code === undefined ? '' : ` ${reply.code}`}`)
+      // Any other answer fails with what the server logged at error level, to say which error was not mapped.
+      const loggedErrors = reply.status >= 500 && reply.status !== 503 ? logLines.filter((line) => line.includes('"level":50')) : []
+      t.ok([200, 201, 503].includes(reply.status), `${reply.name}: ${reply.status}${reply.code === undefined ? '' : ` ${reply.code}`}`, loggedErrors.length > 0 ? { loggedErrors } : {})
       if (reply.status === 503) t.equal(reply.code, 'storage_unavailable')
       // Registrations hash first (argon2, CPU-bound on a busy machine): only storage-bound requests are timed.
       if (reply.name.includes('register')) continue
