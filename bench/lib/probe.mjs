@@ -192,7 +192,7 @@ const commands = {
   /**
    * The major collections since the end of the last seeding, and how many of them V8's memory
    * reducer started: once the process has been idle for a while after its heap grew (8 s at the
-   * least; 15 to 35 s after 1,000,000 revocations here), it runs up to three, with pauses of up to
+   * least; 11 to 25 s after seeding 1,000,000 revocations here), it runs up to three, pauses up to
    * 400 ms and as much marking again. Stops counting.
    */
   async collectionsSinceSeeding () {
