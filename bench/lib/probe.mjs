@@ -74,6 +74,15 @@ async function heapAfterGc () {
 }
 
 /**
+ * The kind and flags of a perf_hooks 'gc' entry (its `detail`, which the typings leave out).
+ * @param {import('node:perf_hooks').PerformanceEntry} entry
+ * @returns {{ kind?: number, flags?: number } | undefined}
+ */
+function gcDetail (entry) {
+  return /** @type {{ detail?: { kind?: number, flags?: number } }} */ (/** @type {unknown} */ (entry)).detail
+}
+
+/**
  * Starts counting major collections, and among them those V8's memory reducer started: the
  * reducer asks for its collections with the "all external memory" callback flag, which nothing
  * else here uses (forced and allocation-driven ones carry other flags).
@@ -84,7 +93,7 @@ function watchMajorCollections () {
   sinceSeeding = watched
   seedingObserver = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
-      const detail = /** @type {{ detail?: { kind?: number, flags?: number } }} */ (/** @type {unknown} */ (entry)).detail
+      const detail = gcDetail(entry)
       if (detail?.kind !== constants.NODE_PERFORMANCE_GC_MAJOR) continue
       watched.majorCount++
       if (((detail.flags ?? 0) & constants.NODE_PERFORMANCE_GC_FLAGS_ALL_EXTERNAL_MEMORY) !== 0) {
@@ -211,8 +220,7 @@ const commands = {
       for (const entry of list.getEntries()) {
         totals.count++
         totals.ms += entry.duration
-        const detail = /** @type {{ detail?: { kind?: number } }} */ (/** @type {unknown} */ (entry)).detail
-        if (detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) totals.majorMs += entry.duration
+        if (gcDetail(entry)?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) totals.majorMs += entry.duration
       }
     })
     gcObserver.observe({ entryTypes: ['gc'] })

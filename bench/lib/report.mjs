@@ -73,7 +73,7 @@ function explain (row, rows, databases) {
     parts.push('A refresh does what the protected route does (minus the guard) and then its own work: it parses a JSON body, hashes the presented token, finds and rotates it in the store, draws and hashes a new refresh token, signs a new access token, and serialises both: about as much again as a protected request. Signing is the largest single part of that work (services/token-signer.ts gives what it costs on Node.js 20 and 24).')
   }
   if (row.id === '7a' || row.id === '7c') {
-    parts.push('The view answers with one Map lookup whatever its size; the note on row 7c gives the share of time each of the three servers spent collecting garbage.')
+    parts.push('The view answers with one Map lookup whatever its size; the note on row 7c gives the share of time each of the three servers spent collecting garbage, and the note on row 7b how much V8\'s memory reducer collected in the seeded servers during the rounds (all three servers share one core, so those pauses slow whichever server is being measured).')
   }
   if (row.id === '8g') {
     const memory = /** @type {{ fresh: number, seeded: number, few: number, many: number, heap: number }} */ (detail)
