@@ -7,6 +7,7 @@ export const DUPLICATE_KEY = 11000
 const OUTAGE_ERROR_NAMES = new Set([
   'MongoServerSelectionError', // nothing answered within serverSelectionTimeoutMS
   'MongoTopologyClosedError',
+  'MongoServerClosedError', // the selected server was closed (removed from the topology, or client closing) before the command
   'MongoNotConnectedError',
   'MongoClientClosedError',
   'MongoPoolClosedError',
@@ -28,6 +29,10 @@ const TRANSIENT_SERVER_CODES = new Set([
  */
 export function isMongoOutage (error: unknown): boolean {
   if (error instanceof MongoNetworkError) return true
+  // insertMany and bulkWrite rethrow a batch's non-server failure (reset socket, cleared pool, failed
+  // server selection) as a MongoBulkWriteError whose errorResponse is that error; a server error's
+  // code and labels are copied onto the wrapper instead, and errorResponse is then a plain document.
+  if (error instanceof MongoBulkWriteError && error.errorResponse instanceof Error) return isMongoOutage(error.errorResponse)
   if (!(error instanceof MongoError)) return false
   if (OUTAGE_ERROR_NAMES.has(error.name)) return true
   if (error.hasErrorLabel('RetryableWriteError') || error.hasErrorLabel('TransientTransactionError')) return true
