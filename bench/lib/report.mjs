@@ -73,7 +73,7 @@ function explain (row, rows, databases) {
     parts.push('A refresh does what the protected route does (minus the guard) and then its own work: it parses a JSON body, hashes the presented token, finds and rotates it in the store, draws and hashes a new refresh token, signs a new access token, and serialises both: about as much again as a protected request. Signing is the largest single part of that work (services/token-signer.ts gives what it costs on Node.js 20 and 24).')
   }
   if (row.id === '7a' || row.id === '7c') {
-    parts.push('The view answers with one Map lookup whatever its size; the note on row 7c gives the share of time each of the three servers spent collecting garbage, and the note on row 7b how much V8\'s memory reducer collected in the seeded servers during the rounds (all three servers share one core, so those pauses slow whichever server is being measured).')
+    parts.push('The view answers with one lookup in a hash table of typed arrays (outside the V8 heap) whatever its size; the note on row 7c gives the share of time each of the three servers spent collecting garbage, and the note on row 7b how much V8\'s memory reducer collected in the seeded servers during the rounds (all three servers share one core, so those pauses slow whichever server is being measured).')
   }
   if (row.id === '8g') {
     const memory = /** @type {{ fresh: number, seeded: number, few: number, many: number, heap: number }} */ (detail)
@@ -185,8 +185,9 @@ const METHOD = [
   '  wrote for the registered user, with a new id and username, bulk-inserted (100,000 single inserts take minutes).',
   '  Sessions and tokens come from the real session service. Revocations: written where a logout writes them',
   '  (`revocations.add`, and `store.recordRevocations` for row 7c), revoked 60 to 20 s earlier (older than the sync',
-  '  overlap) and alive for one access-token lifetime. Memory per revoked session is the V8 heap growth after a full',
-  '  GC, divided by the count.',
+  '  overlap) and alive for one access-token lifetime. Memory per revoked session is the growth of the V8 heap plus',
+  '  ArrayBuffer memory (`process.memoryUsage()`) after a full GC, divided by the count; the session ids are made',
+  '  before the first reading, so the view is charged only for what it keeps of them.',
   '- **Running it.** `npm run bench` (about 9 minutes; with `source .ci/services.sh` first for the database rows),',
   '  `npm run bench -- --quick` (about a minute, a smoke run), `--only protected,revocations,refresh,users,passwords`,',
   '  `--nice=-10` on a shared machine (root), `--render bench/results/<file>.json` to rewrite this report from a run.',

@@ -4,7 +4,7 @@
  * against a server with none (memory storage, started together), in bracketed rounds, and the
  * memory those revocations cost. The probe puts them where a logout puts them (the view and
  * store.recordRevocations), revoked 60 to 20 s before and alive for one access-token lifetime,
- * and reads the heap after a full GC around each step.
+ * and reads the heap and ArrayBuffer memory after a full GC around each step.
  */
 import { bearerRequests, median } from '../lib/load.mjs'
 import { bracket, formatNumber, ratioRow } from '../lib/rounds.mjs'
@@ -59,8 +59,8 @@ export async function run (ctx) {
       ratioRow({ id: '7a', scenario: `Protected route with ${label} revoked sessions in the revocation view vs none`, results, a: 'view', b: 'none', aLabel: `${label} revoked`, bLabel: 'none', unit: 'req/s', goal }),
       {
         id: '7b',
-        scenario: 'Memory per revoked session in the revocation view (V8 heap after a full GC)',
-        a: `revocation view: ${formatNumber(memory.viewBytesPerSession)} B each; with memory storage the store's own record adds ${formatNumber(memory.storeBytesPerSession)} B`,
+        scenario: 'Memory per revoked session in the revocation view (V8 heap and ArrayBuffers after a full GC)',
+        a: `revocation view: ${formatNumber(memory.viewBytesPerSession)} B each, ${formatNumber(memory.viewOffHeapBytesPerSession)} B of it outside the V8 heap; with memory storage the store's own record adds ${formatNumber(memory.storeBytesPerSession)} B`,
         b: `server RSS ${mb(memory.rssBefore)} before, ${mb(memory.rssAfter)} after (view and store)`,
         value: memory.viewBytesPerSession,
         unit: 'B',
