@@ -17,6 +17,8 @@ const IN_FLIGHT = 4
 /** Login connections of the flood: more than can hash at once, so hashing never idles. */
 const FLOOD_CONNECTIONS = 8
 const FLOOD_LEAD_MS = 1000
+/** Why rows 4a and 4b can exceed 1 (services/password.ts). */
+const ONE_HASH_PER_CORE = `with ${IN_FLIGHT} requests in flight the server still hashes one password at a time per core it may use (one under taskset) and queues the others, where the raw script keeps ${IN_FLIGHT} hashing threads taking turns on the same core, 19 MiB each: one at a time gets more out of a core, so the ratio can exceed 1`
 
 /** @param {import('../lib/context.mjs').Context} ctx */
 export async function run (ctx) {
@@ -77,7 +79,7 @@ export async function run (ctx) {
   const loginsDuring = median(during.map((m) => Number(m.loginsPerSecond)))
   const eldGoal = /** @type {const} */ ({ op: '<=', value: 20 })
   return [
-    ratioRow({ id: '4a', scenario: `Login throughput vs raw argon2id verify rate (${IN_FLIGHT} in flight)`, results: argon.login, a: 'login', b: 'raw verify', aLabel: 'POST /auth/login', bLabel: 'argon2.verify', unit: '/s', goal: { op: '>=', value: 0.9 } }),
+    ratioRow({ id: '4a', scenario: `Login throughput vs raw argon2id verify rate (${IN_FLIGHT} in flight)`, results: argon.login, a: 'login', b: 'raw verify', aLabel: 'POST /auth/login', bLabel: 'argon2.verify', unit: '/s', goal: { op: '>=', value: 0.9 }, note: ONE_HASH_PER_CORE }),
     ratioRow({ id: '4b', scenario: `Registration throughput vs raw argon2id hash rate (${IN_FLIGHT} in flight, memory storage)`, results: argon.register, a: 'register', b: 'raw hash', aLabel: 'POST /auth/register', bLabel: 'argon2.hash', unit: '/s', goal: { op: '>=', value: 0.85 } }),
     ratioRow({ id: '5a', scenario: `Protected route during a login flood (${FLOOD_CONNECTIONS} login connections) vs idle`, results: flood, a: 'flood', b: 'idle', aLabel: 'during the flood', bLabel: 'idle', unit: 'req/s', goal: { op: '>=', value: 0.6 }, note: `logins completed during the flood: ${formatNumber(loginsDuring)}/s` }),
     {
