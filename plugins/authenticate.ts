@@ -12,8 +12,9 @@ declare module 'fastify' {
 const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i
 
 /**
- * The guard. Per request: a header match, a cached signature check and a Map lookup by session
- * id. No storage call. Route folders opt in through their autohooks.ts.
+ * The guard. Per request: a header match, a cached signature check and a lookup of the session
+ * id in the in-memory revocation view. No storage call. Route folders opt in through their
+ * autohooks.ts.
  *
  * A callback hook, not an async one: nothing here waits, and an async hook would cost every
  * protected request a promise and a microtask turn. A throw is Fastify's error path too.

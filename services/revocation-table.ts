@@ -55,7 +55,10 @@ function parseUuid (id: string): boolean {
   return bad === 0
 }
 
-/** Mixes all 128 bits (time-ordered UUIDs vary little in their first word) into 32. */
+/**
+ * Mixes all 128 bits (time-ordered UUIDs vary little in their first word) into 32. Not keyed: the
+ * ids are the server's own random UUIDs, read from tokens it signed, so no client picks them.
+ */
 function hashWords (w0: number, w1: number, w2: number, w3: number): number {
   let h = w0 ^ Math.imul(w1, 0x9e3779b1) ^ Math.imul(w2, 0x85ebca6b) ^ Math.imul(w3, 0xc2b2ae35)
   h = Math.imul(h ^ (h >>> 16), 0x7feb352d)

@@ -13,8 +13,9 @@ export interface RevocationViewOptions {
 
 /**
  * The in-memory view of revoked sessions that the guard consults on every request: a lookup in a
- * table outside the V8 heap (revocation-table.ts), never a storage call. Revocations are written to storage by the session service;
- * every instance pulls recent ones on an interval, so a logout on one instance reaches the others.
+ * table outside the V8 heap (revocation-table.ts), never a storage call. Revocations are written
+ * to storage by the session service; every instance pulls recent ones on an interval, so a logout
+ * on one instance reaches the others.
  */
 export interface RevocationView {
   isRevoked (sessionId: string): boolean
