@@ -155,7 +155,9 @@ export function createRevocationTable (): RevocationTable {
     },
     add (sessionId, expiresAt) {
       if (!parseUuid(sessionId)) {
-        if (!others.has(sessionId)) others.set(sessionId, expiresAt)
+        if (others.has(sessionId)) return
+        sessionId.charCodeAt(0) // a string built by concatenation is held flat from here on (see ids.ts)
+        others.set(sessionId, expiresAt)
         return
       }
       if (findParsed() >= 0) return
