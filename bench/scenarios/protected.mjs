@@ -75,7 +75,7 @@ export async function run (ctx) {
     const ours = { results, a: 'HS256', aLabel: 'ours, protected', unit }
     return [
       ratioRow({ id: '1', scenario: 'Protected route (HS256, revocation check on) vs public route, same server', results, a: 'HS256', b: 'public', aLabel: 'GET /protected/hello', bLabel: 'GET /health', unit, goal: { op: '>=', value: 0.9 } }),
-      ratioRow({ id: '1b', scenario: 'The same, the public requests carrying the same Authorization header (ignored there)', results, a: 'HS256', b: 'public + token', aLabel: 'GET /protected/hello', bLabel: 'GET /health + token', unit, goal: null, note: 'both sides parse the same bytes: what is left is the guard itself (header match, cached verification, revocation lookup)' }),
+      ratioRow({ id: '1b', scenario: 'The same, the public requests carrying the same Authorization header (ignored there)', results, a: 'HS256', b: 'public + token', aLabel: 'GET /protected/hello', bLabel: 'GET /health + token', unit, goal: null, note: 'both sides parse the same bytes: what is left is the guard itself (scheme check, cached verification, revocation lookup)' }),
       ratioRow({ id: '2a', scenario: 'Our protected route vs @fastify/jwt, README setup (no cache)', ...ours, b: '@fastify/jwt', bLabel: '@fastify/jwt', goal: { op: '>=', value: 2 } }),
       ratioRow({ id: '2b', scenario: 'Our protected route vs @fastify/jwt with verify.cache', ...ours, b: '@fastify/jwt cache', bLabel: '@fastify/jwt cache', goal: { op: '>=', value: 1.1 } }),
       ratioRow({ id: '2c', scenario: 'Our protected route vs Express 5 + jsonwebtoken', ...ours, b: 'Express', bLabel: 'Express + jsonwebtoken', goal: { op: '>=', value: 5 } }),
