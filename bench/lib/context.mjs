@@ -32,7 +32,7 @@ export const TOKENS = 100
  */
 
 /** @typedef {import('./processes.mjs').Server} Server */
-/** @typedef {{ name: string, env?: Record<string, string> } | { name: string, peer: string }} ServerSpec */
+/** @typedef {{ name: string, env?: Record<string, string> } | { name: string, peer: string, env?: Record<string, string> }} ServerSpec */
 /** @typedef {{ access_token: string, refresh_token: string }} Pair */
 
 /**
@@ -53,7 +53,7 @@ export function createContext ({ settings, distDir, pinned, log }) {
   /** @param {ServerSpec} spec */
   async function start (spec) {
     const server = 'peer' in spec
-      ? await startPeer({ name: spec.name, file: spec.peer, pinned, env: { JWT_SECRET: secret } })
+      ? await startPeer({ name: spec.name, file: spec.peer, pinned, env: { JWT_SECRET: secret, ...spec.env } })
       : await startOurServer({ name: spec.name, distDir, pinned, env: { JWT_SECRET: secret, RATE_LIMIT_AUTH_MAX: '0', ...spec.env } })
     running.add(server)
     const storageUrl = 'env' in spec ? spec.env?.STORAGE_URL : undefined

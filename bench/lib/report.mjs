@@ -67,6 +67,11 @@ function explain (row, rows, databases) {
     if (row.id === '2a' && bare?.value != null) {
       parts.push(`Row 2e is Fastify itself with nothing registered, checking no token, on the same requests: ${bare.value.toFixed(2)}× the reference` +
         (row.goal !== null && bare.value < row.goal.value ? `, below the goal of ${row.goal.value}× with no work at all: the reference spends most of each request where every Fastify app does (HTTP parsing, routing, writing the reply), so no Fastify server that checks tokens can reach the goal on this machine.` : '.'))
+      const withHeaders = find('2g')
+      if (withHeaders?.value != null) {
+        parts.push(`Row 2g is that bare Fastify sending the response headers our server sends (security headers and CORS) and doing nothing else: ${withHeaders.value.toFixed(2)}× the reference, ` +
+          `${Math.round((1 - withHeaders.value / bare.value) * 100)} % below row 2e: what writing those headers costs any Fastify server.`)
+      }
     }
   }
   if (row.id === '6a') {
@@ -157,7 +162,8 @@ const METHOD = [
   '  `onRequest` hook), the same with `verify: { cache: true }`, and Express 5 with the usual `jsonwebtoken` middleware.',
   '  They verify the very tokens our HS256 server issued (same secret, algorithm and bytes: claims `sub sid jti typ roles',
   '  iat exp iss aud` and a `kid` header). `fastify-bare.mjs`, Fastify with nothing registered answering the same path',
-  '  and the same requests without checking anything, is the ceiling of rows 2e and 2f.',
+  '  and the same requests without checking anything, is the ceiling of rows 2e and 2f; started with the response headers',
+  '  of our GET /health (security headers, CORS) added in one hook, it is row 2g.',
   '- **Load.** autocannon in the benchmark process, one request in flight per connection, 10 connections for throughput;',
   '  every protected request carries one of 100 distinct valid tokens (issued by the server\'s own session service), so',
   '  no verifier cache is flattered by a single token. Throughput counts 2xx responses per second; any other answer',

@@ -31,6 +31,23 @@ export function throughputOf (server, requests, connections) {
   }
 }
 
+/** Fastify and Node.js write these on every reply themselves; the rest are our own. */
+const TRANSPORT_HEADERS = new Set(['content-type', 'content-length', 'date', 'connection', 'keep-alive'])
+
+/**
+ * The headers our server adds to a reply (security headers, CORS), read off its GET /health.
+ * @param {string} url
+ * @returns {Promise<Record<string, string>>}
+ */
+async function replyHeaders (url) {
+  const response = await fetch(`${url}/health`)
+  await response.arrayBuffer()
+  /** @type {Record<string, string>} */
+  const headers = {}
+  for (const [name, value] of response.headers) if (!TRANSPORT_HEADERS.has(name)) headers[name] = value
+  return headers
+}
+
 /** @param {import('../lib/context.mjs').Context} ctx */
 export async function run (ctx) {
   const { settings } = ctx
@@ -49,6 +66,8 @@ export async function run (ctx) {
       ...algorithms.map((alg) => ({ name: `ours ${alg}`, env: { JWT_ALGORITHM: alg, JWT_PRIVATE_KEYS: join(keysDir, alg) } }))
     ])])
     others = started.flat()
+    const withHeaders = await ctx.startAll([{ name: 'Fastify bare + our headers', peer: 'fastify-bare.mjs', env: { REPLY_HEADERS: JSON.stringify(await replyHeaders(main.server.url)) } }])
+    others.push(...withHeaders)
     const requests = bearerRequests(PROTECTED, main.tokens)
     /** @type {Record<string, import('../lib/rounds.mjs').Variant>} */
     const variant = {
@@ -56,7 +75,7 @@ export async function run (ctx) {
       'public + token': { key: 'public + token', measure: throughputOf(main.server, bearerRequests('/health', main.tokens), settings.connections) },
       HS256: { key: 'HS256', measure: throughputOf(main.server, requests, settings.connections) }
     }
-    for (const server of others.slice(0, PEERS)) variant[server.name] = { key: server.name, measure: throughputOf(server, requests, settings.connections) }
+    for (const server of [...others.slice(0, PEERS), ...withHeaders]) variant[server.name] = { key: server.name, measure: throughputOf(server, requests, settings.connections) }
     for (const [i, alg] of algorithms.entries()) {
       const server = /** @type {import('../lib/processes.mjs').Server} */ (others[PEERS + i])
       variant[alg] = { key: alg, measure: throughputOf(server, bearerRequests(PROTECTED, await ctx.accessTokens(server)), settings.connections) }
@@ -65,7 +84,7 @@ export async function run (ctx) {
     ctx.log(`  token length ${main.tokens[0]?.length} characters (HS256)`)
     const results = await bracket({
       base: /** @type {import('../lib/rounds.mjs').Variant} */ (variant.HS256),
-      others: ['public', 'public + token', '@fastify/jwt', '@fastify/jwt cache', 'Express', 'Fastify bare', ...algorithms].map((key) => /** @type {import('../lib/rounds.mjs').Variant} */ (variant[key])),
+      others: ['public', 'public + token', '@fastify/jwt', '@fastify/jwt cache', 'Express', 'Fastify bare', 'Fastify bare + our headers', ...algorithms].map((key) => /** @type {import('../lib/rounds.mjs').Variant} */ (variant[key])),
       rounds: settings.rounds,
       seconds: settings.seconds,
       warmup: settings.warmup,
@@ -81,6 +100,7 @@ export async function run (ctx) {
       ratioRow({ id: '2c', scenario: 'Our protected route vs Express 5 + jsonwebtoken', ...ours, b: 'Express', bLabel: 'Express + jsonwebtoken', goal: { op: '>=', value: 5 } }),
       ratioRow({ id: '2d', scenario: 'Ceiling for 2a: our PUBLIC route (no auth at all) vs @fastify/jwt', results, a: 'public', b: '@fastify/jwt', aLabel: 'ours, GET /health', bLabel: '@fastify/jwt', unit, goal: null, note: 'what our server costs before any token is looked at (security headers, CORS, load shedding, logging, schemas)' }),
       ratioRow({ id: '2e', scenario: 'Ceiling for any Fastify server: Fastify with nothing registered (no auth, same reply) vs @fastify/jwt', results, a: 'Fastify bare', b: '@fastify/jwt', aLabel: 'bare Fastify', bLabel: '@fastify/jwt', unit, goal: null, note: 'the same requests (Authorization header included) to a Fastify app that checks nothing: the most any Fastify server can gain on the reference here' }),
+      ratioRow({ id: '2g', scenario: 'Ceiling with our response headers: bare Fastify sending the headers our server sends (security headers, CORS) vs @fastify/jwt', results, a: 'Fastify bare + our headers', b: '@fastify/jwt', aLabel: 'bare Fastify + our headers', bLabel: '@fastify/jwt', unit, goal: null, note: 'row 2e plus the response headers of our GET /health, set in one onRequest hook as our helmet plugin sets them: 2e against 2g is what those headers cost any Fastify server' }),
       ratioRow({ id: '2f', scenario: 'Our protected route vs bare Fastify (no auth, same reply)', ...ours, b: 'Fastify bare', bLabel: 'bare Fastify', goal: null, note: 'what our whole stack costs on top of Fastify itself: guard, security headers, CORS, load shedding, logging, schemas' }),
       ...algorithms.map((alg, i) => ratioRow({
         id: `3${'abc'[i]}`, scenario: `${alg} protected route vs HS256 protected route`, results, a: alg, b: 'HS256', aLabel: `ours ${alg}`, bLabel: 'ours HS256', unit, goal: { op: '>=', value: 0.8 }
