@@ -1,3 +1,5 @@
+import { hashWords, parseUuid, uuidWords as words } from './uuid-words.js'
+
 /**
  * The revoked session ids the guard checks on every request, each with the time the session's
  * last access token expires, held in typed arrays outside the V8 heap.
@@ -22,49 +24,6 @@ const DELETED = -2
 const MIN_CAPACITY = 1024
 /** A table this much emptier than its room after a prune is copied into a smaller one. */
 const SHRINK_BELOW = 1 / 8
-
-/** Hex digit value of a UTF-16 code unit, -1 for anything else (uppercase included). */
-const HEX_DIGIT = new Int8Array(0x10000).fill(-1)
-for (let digit = 0; digit < 16; digit++) HEX_DIGIT['0123456789abcdef'.charCodeAt(digit)] = digit
-
-/** The four 32-bit words of the last id parsed (read at once, never across an await). */
-const words = new Int32Array(4)
-
-/** Nonzero once hexDigits has met a character that is not a lowercase hex digit. */
-let bad = 0
-
-/** Appends the hex digits at [from, to) of id to acc, 4 bits each. */
-function hexDigits (id: string, from: number, to: number, acc: number): number {
-  for (let i = from; i < to; i++) {
-    const digit = HEX_DIGIT[id.charCodeAt(i)] ?? -1
-    bad |= digit & -16 // nonzero for -1 only
-    acc = (acc << 4) | (digit & 15)
-  }
-  return acc
-}
-
-/** Parses a lowercase 8-4-4-4-12 UUID into `words`; false for any other string. */
-function parseUuid (id: string): boolean {
-  if (id.length !== 36 || id.charCodeAt(8) !== 45 || id.charCodeAt(13) !== 45 ||
-    id.charCodeAt(18) !== 45 || id.charCodeAt(23) !== 45) return false
-  bad = 0
-  words[0] = hexDigits(id, 0, 8, 0)
-  words[1] = hexDigits(id, 14, 18, hexDigits(id, 9, 13, 0))
-  words[2] = hexDigits(id, 24, 28, hexDigits(id, 19, 23, 0))
-  words[3] = hexDigits(id, 28, 36, 0)
-  return bad === 0
-}
-
-/**
- * Mixes all 128 bits (time-ordered UUIDs vary little in their first word) into 32. Not keyed: the
- * ids are the server's own random UUIDs, read from tokens it signed, so no client picks them.
- */
-function hashWords (w0: number, w1: number, w2: number, w3: number): number {
-  let h = w0 ^ Math.imul(w1, 0x9e3779b1) ^ Math.imul(w2, 0x85ebca6b) ^ Math.imul(w3, 0xc2b2ae35)
-  h = Math.imul(h ^ (h >>> 16), 0x7feb352d)
-  h = Math.imul(h ^ (h >>> 15), 0x846ca68b)
-  return h ^ (h >>> 16)
-}
 
 export interface RevocationTable {
   has (sessionId: string): boolean

@@ -203,8 +203,9 @@ const commands = {
       // V8 heap plus ArrayBuffer memory (where the view's typed arrays live).
       viewBytesPerSession: (retained(m1) - retained(m0)) / count,
       viewOffHeapBytesPerSession: (m1.arrayBuffers - m0.arrayBuffers) / count,
-      // The store's records with their session-id strings, once the seeding's own list is gone.
-      storeBytesPerSession: (retained(after) - retained(m1)) / count,
+      // The store's records, with whatever strings they keep: all that is left of the seeding
+      // once its own list of ids is gone, less the view.
+      storeBytesPerSession: (retained(after) - retained(before) - (retained(m1) - retained(m0))) / count,
       bytesPerSession: (retained(after) - retained(before)) / count,
       rssBytesPerSession: (after.rss - before.rss) / count,
       rssBefore: before.rss,
