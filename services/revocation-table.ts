@@ -1,3 +1,4 @@
+import { flatCopy } from './ids.js'
 import { hashWords, parseUuid, uuidWords as words } from './uuid-words.js'
 
 /**
@@ -115,8 +116,7 @@ export function createRevocationTable (): RevocationTable {
     add (sessionId, expiresAt) {
       if (!parseUuid(sessionId)) {
         if (others.has(sessionId)) return
-        sessionId.charCodeAt(0) // a string built by concatenation is held flat from here on (see ids.ts)
-        others.set(sessionId, expiresAt)
+        others.set(flatCopy(sessionId), expiresAt) // held flat, not as the pieces it was built from
         return
       }
       if (findParsed() >= 0) return

@@ -116,11 +116,9 @@ function watchMajorCollections () {
   seedingObserver.observe({ entryTypes: ['gc'] })
 }
 
-/** An id as services/ids.ts makes one for a user the service registers: a flat string. */
+/** An id as services/ids.ts makes one for a user the service registers: a flat string (see flatCopy there). */
 function flatId () {
-  const id = randomUUID()
-  id.charCodeAt(0)
-  return id
+  return Buffer.from(randomUUID(), 'utf16le').toString('utf16le')
 }
 
 const commands = {

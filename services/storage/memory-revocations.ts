@@ -1,3 +1,4 @@
+import { flatCopy } from '../ids.js'
 import { formatUuid, hashWords, parseUuid, uuidWords } from '../uuid-words.js'
 import type { Revocation } from './types.js'
 
@@ -135,7 +136,7 @@ export function createRevocationLog (): RevocationLog {
       ids.set(uuidWords, at)
       return false
     }
-    ids[at] = texts.push(id) - 1
+    ids[at] = texts.push(flatCopy(id)) - 1
     return true
   }
 
