@@ -32,7 +32,23 @@ export const TOKENS = 100
  */
 
 /** @typedef {import('./processes.mjs').Server} Server */
-/** @typedef {{ name: string, env?: Record<string, string> } | { name: string, peer: string, env?: Record<string, string> }} ServerSpec */
+/**
+ * V8's young generation starts with 16 MiB semi-spaces instead of 1 MiB and never shrinks below
+ * that. Under steady load it grows anyway (32 MiB in our main server, the base loaded in every
+ * other window), but a server loaded only during its own windows, idle in between, was found
+ * back at 1 to 4 MiB at the start of its windows, a handicap for whichever side is not the base.
+ * Same bracketed rounds against the main server, each server started with and without the flag
+ * (2026-11-27): ES256 0.85 without, 0.87 with; EdDSA 0.83 and 0.91; @fastify/jwt 0.72 and 0.74;
+ * @fastify/jwt with its cache 0.72 and 0.85. Every server gets it, ours and the references alike,
+ * except those whose memory a row reports.
+ */
+export const STEADY_YOUNG_GENERATION = '--min-semi-space-size=16'
+
+/**
+ * A server to start: ours (with `env`), or a reference from bench/peers/. `memory`: a row reports
+ * its memory, so it starts with V8's defaults (no STEADY_YOUNG_GENERATION).
+ * @typedef {{ name: string, env?: Record<string, string>, memory?: boolean } | { name: string, peer: string, env?: Record<string, string> }} ServerSpec
+ */
 /** @typedef {{ access_token: string, refresh_token: string }} Pair */
 
 /**
@@ -53,8 +69,8 @@ export function createContext ({ settings, distDir, pinned, log }) {
   /** @param {ServerSpec} spec */
   async function start (spec) {
     const server = 'peer' in spec
-      ? await startPeer({ name: spec.name, file: spec.peer, pinned, env: { JWT_SECRET: secret, ...spec.env } })
-      : await startOurServer({ name: spec.name, distDir, pinned, env: { JWT_SECRET: secret, RATE_LIMIT_AUTH_MAX: '0', ...spec.env } })
+      ? await startPeer({ name: spec.name, file: spec.peer, pinned, env: { JWT_SECRET: secret, ...spec.env }, nodeFlags: [STEADY_YOUNG_GENERATION] })
+      : await startOurServer({ name: spec.name, distDir, pinned, env: { JWT_SECRET: secret, RATE_LIMIT_AUTH_MAX: '0', ...spec.env }, nodeFlags: spec.memory === true ? [] : [STEADY_YOUNG_GENERATION] })
     running.add(server)
     const storageUrl = 'env' in spec ? spec.env?.STORAGE_URL : undefined
     if (storageUrl !== undefined) server.storageUrl = storageUrl

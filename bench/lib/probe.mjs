@@ -26,7 +26,7 @@ import { randomUUID } from 'node:crypto'
 import { subscribe } from 'node:diagnostics_channel'
 import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { setFlagsFromString } from 'node:v8'
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import './exit-with-parent.mjs'
 
@@ -47,7 +47,9 @@ const gc = runInNewContext('gc')
 let eld
 /** @type {PerformanceObserver | undefined} */
 let gcObserver
-let gcTotals = { count: 0, ms: 0, majorMs: 0, since: 0 }
+let gcTotals = { count: 0, ms: 0, majorMs: 0, since: 0, newSpaceAtStart: 0 }
+/** The young generation's current size (V8's new_space figure: one semi-space), which V8 grows under load and shrinks when idle. */
+const newSpaceBytes = () => getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? Number.NaN
 /** Major collections since the end of the last seeding: all of them, and those the memory reducer started. */
 let sinceSeeding = { majorCount: 0, reducerCount: 0, reducerPauseMs: 0 }
 /** @type {PerformanceObserver | undefined} */
@@ -227,7 +229,7 @@ const commands = {
   /** Starts adding up garbage-collection pauses (perf_hooks 'gc' entries), by kind. */
   async gcStart () {
     gcObserver?.disconnect()
-    gcTotals = { count: 0, ms: 0, majorMs: 0, since: performance.now() }
+    gcTotals = { count: 0, ms: 0, majorMs: 0, since: performance.now(), newSpaceAtStart: newSpaceBytes() }
     const totals = gcTotals
     gcObserver = new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) {
@@ -243,7 +245,7 @@ const commands = {
   async gcStop () {
     gcObserver?.disconnect()
     gcObserver = undefined
-    return { ...gcTotals, seconds: (performance.now() - gcTotals.since) / 1000 }
+    return { ...gcTotals, seconds: (performance.now() - gcTotals.since) / 1000, newSpaceAtEnd: newSpaceBytes() }
   },
 
   async eldStart () {

@@ -216,11 +216,11 @@ async function startProcess ({ name, args, env, pinned, ipc }) {
 }
 
 /**
- * Our server: `node --import bench/lib/probe.mjs <dist>/server.js`, LOG_LEVEL=warn.
- * @param {{ name: string, distDir: string, env: Record<string, string>, pinned: boolean }} options
+ * Our server: `node [flags] --import bench/lib/probe.mjs <dist>/server.js`, LOG_LEVEL=warn.
+ * @param {{ name: string, distDir: string, env: Record<string, string>, pinned: boolean, nodeFlags: string[] }} options
  */
-export async function startOurServer ({ name, distDir, env, pinned }) {
-  const server = await startProcess({ name, args: ['--import', PROBE_URL, join(distDir, 'server.js')], env, pinned, ipc: true })
+export async function startOurServer ({ name, distDir, env, pinned, nodeFlags }) {
+  const server = await startProcess({ name, args: [...nodeFlags, '--import', PROBE_URL, join(distDir, 'server.js')], env, pinned, ipc: true })
   const { ready } = await server.command('ping')
   if (ready !== true) throw new Error(`${name}: the probe found no Fastify instance with a store and sessions`)
   return server
@@ -228,10 +228,10 @@ export async function startOurServer ({ name, distDir, env, pinned }) {
 
 /**
  * A reference server from bench/peers/.
- * @param {{ name: string, file: string, env: Record<string, string>, pinned: boolean }} options
+ * @param {{ name: string, file: string, env: Record<string, string>, pinned: boolean, nodeFlags: string[] }} options
  */
-export function startPeer ({ name, file, env, pinned }) {
-  return startProcess({ name, args: ['--import', EXIT_WITH_PARENT_URL, join(BENCH_DIR, 'peers', file)], env, pinned, ipc: false })
+export function startPeer ({ name, file, env, pinned, nodeFlags }) {
+  return startProcess({ name, args: [...nodeFlags, '--import', EXIT_WITH_PARENT_URL, join(BENCH_DIR, 'peers', file)], env, pinned, ipc: false })
 }
 
 /**

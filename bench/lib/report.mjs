@@ -75,7 +75,7 @@ function explain (row, rows, databases) {
     }
   }
   if (row.id === '6a') {
-    parts.push('A refresh does what the protected route does (minus the guard) and then its own work: it parses a JSON body, hashes the presented token, finds and rotates it in the store, draws and hashes a new refresh token, signs a new access token, and serialises both. In a CPU profile of refreshes alone (2026-11-27, Node.js 20, about 9,200 refreshes/s on one core), a refresh kept the CPU busy about 113 µs, a protected request about 33 µs. The largest parts of a refresh: 20 µs in the kernel\'s writev of the 1.5 KB reply (9 µs for the protected route\'s 0.9 KB: on loopback the send also delivers to the client), about 13 µs signing the access token (fast-jwt\'s sign 6.6 µs, the set-up of Node\'s Hmac 5.8 µs; services/token-signer.ts gives what signing costs on Node.js 20 and 24), 4 µs hashing the two refresh tokens, 4 µs in the memory store, 2 µs parsing the JSON body; the rest is reading the body, validating and serialising. Without any signing at all, a refresh would still cost about three protected requests.')
+    parts.push('A refresh does what the protected route does (minus the guard) and then its own work: it parses a JSON body, hashes the presented token, finds and rotates it in the store, draws and hashes a new refresh token, signs a new access token, and serialises both. Server CPU per request from /proc, one server, bracketed 1 s windows (2026-11-27, Node.js 20, with the young-generation flag described below): 81 µs per refresh, 38 µs per protected request. An earlier CPU profile of refreshes alone (without that flag; under the profiler a refresh took 113 µs, a protected request 33 µs) put the largest parts of a refresh in the kernel\'s writev of the 1.5 KB reply (20 µs, against 9 µs for the protected route\'s 0.9 KB: on loopback the send also delivers to the client), in signing the access token (about 13 µs: fast-jwt\'s sign 6.6 µs, the set-up of Node\'s Hmac 5.8 µs; services/token-signer.ts gives what signing costs on Node.js 20 and 24), in hashing the two refresh tokens (4 µs), in the memory store (4 µs) and in parsing the JSON body (2 µs); the rest is reading the body, validating and serialising.')
   }
   if (row.id === '7a' || row.id === '7c') {
     parts.push('The view answers with one lookup in a hash table of typed arrays (outside the V8 heap) whatever its size; the note on row 7c gives the share of time each of the three servers spent collecting garbage, and the note on row 7b how much V8\'s memory reducer collected in the seeded servers during the rounds (all three servers share one core, so those pauses slow whichever server is being measured).')
@@ -179,6 +179,15 @@ const METHOD = [
   '  the machine\'s cores are less than 25 % busy over 200 ms (at most 5 s, `bench/lib/quiet.mjs`): the database is',
   '  still answering the requests that were in flight when the load stopped (FerretDB for 200 to 400 ms here), and',
   '  without the wait that work slowed the next memory-storage round by about a fifth.',
+  '- **Young generation.** Every server process, ours and the references alike, starts with `--min-semi-space-size=16`:',
+  '  V8\'s young generation starts with 16 MiB semi-spaces instead of 1 MiB and never shrinks below that. Under steady',
+  '  load it grows anyway (to 32 MiB in our main server, the base loaded in every other window), but a server loaded',
+  '  only during its own windows and idle in between was found back at 1 to 4 MiB at the start of its windows: a',
+  '  handicap for whichever side is not the base. In the same bracketed rounds against the main server, with each',
+  '  server started once with and once without the flag (2026-11-27), ES256 went from 0.85 without to 0.87 with, EdDSA',
+  '  from 0.83 to 0.91, `@fastify/jwt` from 0.72 to 0.74, and `@fastify/jwt` with its cache from 0.72 to 0.85. The two',
+  '  memory-storage servers of scenario 8 start with V8\'s defaults, since row 8g reports their memory; rows 8a and 8b',
+  '  load both of them alike.',
   '- **argon2.** `bench/lib/argon2-raw.mjs` calls the `@node-rs/argon2` library directly with the product\'s parameters',
   '  (`OWASP_ARGON2ID` from the compiled `services/password.js`), 4 operations in flight, pinned to the server\'s core',
   '  and with its hashing threads at the priority the server gives its own (`lowerHashingThreadPriority`), bracketing',

@@ -27,7 +27,7 @@ export function throughputOf (server, requests, connections) {
     if (server.probe) await server.command('gcStart')
     const result = await load({ url: server.url, requests, connections, seconds, cpuSeconds: server.cpuSeconds })
     const gc = server.probe ? await server.command('gcStop') : undefined
-    return { value: result.rps, bad: result.bad, perCpu: result.ok / result.cpu, cpuShare: result.cpu / result.seconds, ...(gc === undefined ? {} : { gcShare: gc.ms / 1000 / gc.seconds, gcMajorMs: gc.majorMs }) }
+    return { value: result.rps, bad: result.bad, perCpu: result.ok / result.cpu, cpuShare: result.cpu / result.seconds, ...(gc === undefined ? {} : { gcShare: gc.ms / 1000 / gc.seconds, gcMajorMs: gc.majorMs, newSpaceBytes: [gc.newSpaceAtStart, gc.newSpaceAtEnd] }) }
   }
 }
 

@@ -47,7 +47,7 @@ const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(0)} MB`
  */
 async function servers (ctx, kind, many) {
   if (kind === 'memory') {
-    const [few, lots] = /** @type {[Server, Server]} */ (await ctx.startAll([{ name: `ours memory, ${FEW} users` }, { name: `ours memory, ${many} users` }]))
+    const [few, lots] = /** @type {[Server, Server]} */ (await ctx.startAll([{ name: `ours memory, ${FEW} users`, memory: true }, { name: `ours memory, ${many} users`, memory: true }]))
     const fresh = await lots.rss()
     const pair = { few: { server: few, tokens: await ctx.accessTokens(few, FEW) }, lots: { server: lots, tokens: await ctx.accessTokens(lots, many) } }
     ctx.shared.set('rss many', { fresh, seeded: await lots.rss() })
