@@ -36,7 +36,7 @@ export const TOKENS = 100
  * V8's young generation starts with 16 MiB semi-spaces instead of 1 MiB and never shrinks below
  * that. Under steady load it grows anyway (32 MiB in our main server, the base loaded in every
  * other window), but a server loaded only during its own windows, idle in between, was found
- * back at 1 to 4 MiB at the start of its windows, a handicap for whichever side is not the base.
+ * back at 1 to 4.5 MiB at the start of its windows, a handicap for whichever side is not the base.
  * Same bracketed rounds against the main server, each server started with and without the flag
  * (2026-11-27): ES256 0.85 without, 0.87 with; EdDSA 0.83 and 0.91; @fastify/jwt 0.72 and 0.74;
  * @fastify/jwt with its cache 0.72 and 0.85. Every server gets it, ours and the references alike,

@@ -184,7 +184,7 @@ const METHOD = [
   '- **Young generation.** Every server process, ours and the references alike, starts with `--min-semi-space-size=16`:',
   '  V8\'s young generation starts with 16 MiB semi-spaces instead of 1 MiB and never shrinks below that. Under steady',
   '  load it grows anyway (to 32 MiB in our main server, the base loaded in every other window), but a server loaded',
-  '  only during its own windows and idle in between was found back at 1 to 4 MiB at the start of its windows: a',
+  '  only during its own windows and idle in between was found back at 1 to 4.5 MiB at the start of its windows: a',
   '  handicap for whichever side is not the base. In the same bracketed rounds against the main server, with each',
   '  server started once with and once without the flag (2026-11-27), ES256 went from 0.85 without to 0.87 with, EdDSA',
   '  from 0.83 to 0.91, `@fastify/jwt` from 0.72 to 0.74, and `@fastify/jwt` with its cache from 0.72 to 0.85. The two',
