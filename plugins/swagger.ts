@@ -28,6 +28,7 @@ export default fp(async (fastify) => {
         { name: 'service', description: 'What this service is, liveness, readiness' },
         { name: 'auth', description: 'Accounts and sessions' },
         { name: 'oauth', description: 'OAuth 2.0 endpoints (RFC 6749, 7009, 7662) and key discovery' },
+        { name: 'public', description: 'Example routes anyone may call' },
         { name: 'protected', description: 'Example routes guarded by a Bearer access token' },
         { name: 'admin', description: 'User administration (role admin)' }
       ],

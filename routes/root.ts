@@ -18,6 +18,7 @@ const root: FastifyPluginAsyncTypebox = async (fastify) => {
       logout: '/auth/logout',
       logout_all: '/auth/logout-all',
       me: '/auth/me',
+      public: '/public/hello',
       protected: '/protected/hello'
     }
   }

@@ -34,3 +34,18 @@ t.test('POST /protected/echo - should validate its payload', async (t) => {
   const unauthenticated = await app.inject({ method: 'POST', url: '/protected/echo', payload: { message: 'hi' } })
   t.equal(unauthenticated.statusCode, 401, 'the guard runs before the body is looked at')
 })
+
+t.test('GET /public/hello - should answer anyone, and read no token', async (t) => {
+  const app = await build(t)
+  const anonymous = await app.inject('/public/hello')
+  t.equal(anonymous.statusCode, 200)
+  t.same(anonymous.json(), { message: 'Hello from a public route', user_id: null })
+  for (const authorization of ['Bearer not-a-token', 'Basic Zm9vOmJhcg==']) {
+    const res = await app.inject({ url: '/public/hello', headers: { authorization } })
+    t.equal(res.statusCode, 200, `${authorization.split(' ')[0]} header ignored, not refused`)
+    t.same(res.json(), anonymous.json(), 'nobody is named, whatever the header says')
+  }
+  const user = await registerAndLogin(app)
+  const withToken = await app.inject({ url: '/public/hello', headers: bearer(user.access_token) })
+  t.same(withToken.json(), anonymous.json(), 'a valid token changes nothing here')
+})
