@@ -43,6 +43,14 @@ for (const alg of ['HS256', ...ASYMMETRIC] as SigningAlgorithm[]) {
     t.same(decodePayload(ours), decodePayload(theirs), 'the same claims')
     t.same(decodePayload(ours), { ...claims, iss: ISSUER, aud: AUDIENCE, iat: Math.floor(clock / 1000), exp: Math.floor(clock / 1000) + TTL })
     t.notOk(Object.hasOwn(decodePayload(ours), 'nbf'), 'no nbf claim')
+    if (alg === 'ES256') {
+      t.equal(Buffer.from(ours.split('.')[2] ?? '', 'base64url').length, 64, 'ES256: a 64-byte r || s signature, not DER')
+    } else {
+      // fast-jwt's own signer, given the claims in our order (what signed our tokens until 2026-11-27).
+      const plain = createSigner({ key: keys.current.signingKey, algorithm: keys.current.alg, kid: keys.current.kid })
+      const iat = Math.floor(clock / 1000)
+      t.equal(ours, plain({ ...claims, iss: ISSUER, aud: AUDIENCE, iat, exp: iat + TTL }), 'a deterministic signature: the very bytes fast-jwt writes')
+    }
   })
 
   t.test(`${alg}: the verifier accepts what the signer signs, and nothing signed with another key`, async (t) => {
