@@ -33,20 +33,32 @@ export const TOKENS = 100
 
 /** @typedef {import('./processes.mjs').Server} Server */
 /**
- * V8's young generation starts with 16 MiB semi-spaces instead of 1 MiB and never shrinks below
- * that. Under steady load it grows anyway (32 MiB in our main server, the base loaded in every
- * other window), but a server loaded only during its own windows, idle in between, was found
- * back at 1 to 4.5 MiB at the start of its windows, a handicap for whichever side is not the base.
- * Same bracketed rounds against the main server, each server started with and without the flag
- * (2026-11-27): ES256 0.85 without, 0.87 with; EdDSA 0.83 and 0.91; @fastify/jwt 0.72 and 0.74;
- * @fastify/jwt with its cache 0.72 and 0.85. Every server gets it, ours and the references alike,
- * except those whose memory a row reports.
+ * Node.js flags for every server of a throughput or latency row, ours and the references alike, so
+ * that a server loaded only during its own windows, idle in between, is measured as a server under
+ * steady load (like the base of the bracketed rounds, loaded in every other window):
+ *
+ * - `--min-semi-space-size=16`: V8's young generation starts with 16 MiB semi-spaces instead of
+ *   1 MiB and never shrinks below that. The base grows it to 32 MiB anyway; the idle servers were
+ *   found back at 1 to 4.5 MiB at the start of their windows. Same bracketed rounds, each server
+ *   started with and without the flag (2026-11-27): ES256 0.85 without, 0.87 with; EdDSA 0.83 and
+ *   0.91; @fastify/jwt 0.72 and 0.74; @fastify/jwt with its cache 0.72 and 0.85.
+ * - `--no-memory-reducer`: once allocation stops, V8's memory reducer runs a memory-reducing
+ *   mark-compact, which also discards optimised code; the next window then runs in the slower tiers
+ *   while V8 compiles it all again. One idle server, 1 s windows 20 s apart (2026-11-27, three runs):
+ *   the reducer's collection came 105 to 114 s after start each time, the window after it took
+ *   321 to 411 µs of CPU per request against 88 to 126 µs in the others, and 248 functions were
+ *   optimised again after it (--trace-opt); with the flag, no window above 132 µs. In the full run
+ *   of 21:06 UTC the base's 77 windows never fell below 7,032 req/s, while EdDSA, ES256 and RS256
+ *   fell to 2,384-2,937 together in round 4 (the one window where their young generation had been
+ *   shrunk to the minimum) and @fastify/jwt to 2,421 in round 5.
+ *
+ * The servers whose memory a row reports start with V8's defaults.
  */
-export const STEADY_YOUNG_GENERATION = '--min-semi-space-size=16'
+export const STEADY_STATE_FLAGS = ['--min-semi-space-size=16', '--no-memory-reducer']
 
 /**
  * A server to start: ours (with `env`), or a reference from bench/peers/. `memory`: a row reports
- * its memory, so it starts with V8's defaults (no STEADY_YOUNG_GENERATION).
+ * its memory, so it starts with V8's defaults (no STEADY_STATE_FLAGS).
  * @typedef {{ name: string, env?: Record<string, string>, memory?: boolean } | { name: string, peer: string, env?: Record<string, string> }} ServerSpec
  */
 /** @typedef {{ access_token: string, refresh_token: string }} Pair */
@@ -69,8 +81,8 @@ export function createContext ({ settings, distDir, pinned, log }) {
   /** @param {ServerSpec} spec */
   async function start (spec) {
     const server = 'peer' in spec
-      ? await startPeer({ name: spec.name, file: spec.peer, pinned, env: { JWT_SECRET: secret, ...spec.env }, nodeFlags: [STEADY_YOUNG_GENERATION] })
-      : await startOurServer({ name: spec.name, distDir, pinned, env: { JWT_SECRET: secret, RATE_LIMIT_AUTH_MAX: '0', ...spec.env }, nodeFlags: spec.memory === true ? [] : [STEADY_YOUNG_GENERATION] })
+      ? await startPeer({ name: spec.name, file: spec.peer, pinned, env: { JWT_SECRET: secret, ...spec.env }, nodeFlags: STEADY_STATE_FLAGS })
+      : await startOurServer({ name: spec.name, distDir, pinned, env: { JWT_SECRET: secret, RATE_LIMIT_AUTH_MAX: '0', ...spec.env }, nodeFlags: spec.memory === true ? [] : STEADY_STATE_FLAGS })
     running.add(server)
     const storageUrl = 'env' in spec ? spec.env?.STORAGE_URL : undefined
     if (storageUrl !== undefined) server.storageUrl = storageUrl

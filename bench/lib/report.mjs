@@ -71,13 +71,14 @@ function explain (row, rows, databases) {
         parts.push(`Row 2g is that bare Fastify sending the response headers our server sends (security headers and CORS) and doing nothing else: ${withHeaders.value.toFixed(2)}× the reference, ` +
           `${Math.round((1 - withHeaders.value / bare.value) * 100)} % below row 2e: what writing those headers costs any Fastify server.`)
       }
+      parts.push('Server CPU per request, one server each, 10 and 12 rounds of alternating 1 s windows (2026-11-27, Node.js 20, on a machine slowed by its neighbours at the time, two runs): bare Fastify 66.9 and 63.0 µs; the same sending our response headers 81.7 and 78.9 µs; our protected route 101.4 and 97.1 µs; the reference 145.8 and 146.8 µs. At 2× our speed the reference would leave us 73 µs a request: the fourteen response headers alone (security headers and CORS, about 700 bytes) take a server that does nothing else past that, to 1.78 and 1.86× the reference. Those headers are part of what this server is (secure by default); dropping the ones a JSON API does not need is a choice for the team, not a tuning.')
     }
   }
   if (row.id === '6a') {
     parts.push('A refresh does what the protected route does (minus the guard) and then its own work: it parses a JSON body, hashes the presented token, finds and rotates it in the store, draws and hashes a new refresh token, signs a new access token, and serialises both. Server CPU per request from /proc, one server, bracketed 1 s windows (2026-11-27, Node.js 20, with the young-generation flag described below): 81 µs per refresh, 38 µs per protected request. An earlier CPU profile of refreshes alone (without that flag; under the profiler a refresh took 113 µs, a protected request 33 µs) put the largest parts of a refresh in the kernel\'s writev of the 1.5 KB reply (20 µs, against 9 µs for the protected route\'s 0.9 KB: on loopback the send also delivers to the client), in signing the access token (about 13 µs: fast-jwt\'s sign 6.6 µs, the set-up of Node\'s Hmac 5.8 µs; since then our own signer replaced fast-jwt\'s and takes about two thirds of its time, see services/token-signer.ts), in hashing the two refresh tokens (4 µs), in the memory store (4 µs) and in parsing the JSON body (2 µs); the rest is reading the body, validating and serialising.')
   }
   if (row.id === '7a' || row.id === '7c') {
-    parts.push('The view answers with one lookup in a hash table of typed arrays (outside the V8 heap) whatever its size; the note on row 7c gives the share of time each of the three servers spent collecting garbage, and the note on row 7b how much V8\'s memory reducer collected in the seeded servers during the rounds (all three servers share one core, so those pauses slow whichever server is being measured).')
+    parts.push('The view answers with one lookup in a hash table of typed arrays (outside the V8 heap) whatever its size; the note on row 7c gives the share of time each of the three servers spent collecting garbage, and the note on row 7b checks that V8\'s memory reducer, off in every server here (see Idle servers below), collected nothing in the seeded servers during the rounds (all three servers share one core, so its pauses would slow whichever server is being measured).')
   }
   if (row.id === '8g') {
     const memory = /** @type {{ fresh: number, seeded: number, few: number, many: number, heap: number }} */ (detail)
@@ -178,15 +179,18 @@ const METHOD = [
   '  the machine\'s cores are less than 25 % busy over 200 ms (at most 5 s, `bench/lib/quiet.mjs`): the database is',
   '  still answering the requests that were in flight when the load stopped (FerretDB for 200 to 400 ms here), and',
   '  without the wait that work slowed the next memory-storage round by about a fifth.',
-  '- **Young generation.** Every server process, ours and the references alike, starts with `--min-semi-space-size=16`:',
-  '  V8\'s young generation starts with 16 MiB semi-spaces instead of 1 MiB and never shrinks below that. Under steady',
-  '  load it grows anyway (to 32 MiB in our main server, the base loaded in every other window), but a server loaded',
-  '  only during its own windows and idle in between was found back at 1 to 4.5 MiB at the start of its windows: a',
-  '  handicap for whichever side is not the base. In the same bracketed rounds against the main server, with each',
-  '  server started once with and once without the flag (2026-11-27), ES256 went from 0.85 without to 0.87 with, EdDSA',
-  '  from 0.83 to 0.91, `@fastify/jwt` from 0.72 to 0.74, and `@fastify/jwt` with its cache from 0.72 to 0.85. The two',
-  '  memory-storage servers of scenario 8 start with V8\'s defaults, since row 8g reports their memory; rows 8a and 8b',
-  '  load both of them alike.',
+  '- **Idle servers.** Every server process of a throughput or latency row, ours and the references alike, starts with',
+  '  `--min-semi-space-size=16 --no-memory-reducer` (`STEADY_STATE_FLAGS` in `bench/lib/context.mjs`, where the',
+  '  measurements are). The base of the bracketed rounds is loaded in every other window; every other server only in its',
+  '  own, and idles 10 s or more in between, which V8 treats as a reason to save memory, twice to that server\'s cost.',
+  '  It shrinks the young generation (found back at 1 to 4.5 MiB at the start of a window, against 32 MiB in the',
+  '  base): with the first flag it starts at 16 MiB semi-spaces and never shrinks below that (in the same rounds, ES256',
+  '  went from 0.85 without to 0.87 with, EdDSA from 0.83 to 0.91, `@fastify/jwt` with its cache from 0.72 to 0.85).',
+  '  And its memory reducer runs a memory-reducing collection that also discards optimised code, so the next window',
+  '  runs in the slower tiers while V8 compiles it again: one idle server\'s window after that collection took 321 to',
+  '  411 µs of CPU per request against 88 to 126 µs in its other windows (three runs), and in one full run EdDSA, ES256',
+  '  and RS256 all fell to about a quarter of the base in the same round. The two memory-storage servers of scenario 8',
+  '  start with V8\'s defaults, since row 8g reports their memory; rows 8a and 8b load both of them alike.',
   '- **argon2.** `bench/lib/argon2-raw.mjs` calls the `@node-rs/argon2` library directly with the product\'s parameters',
   '  (`OWASP_ARGON2ID` from the compiled `services/password.js`), 4 operations in flight, pinned to the server\'s core',
   '  and with its hashing threads at the priority the server gives its own (`lowerHashingThreadPriority`), bracketing',

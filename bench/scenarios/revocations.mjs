@@ -51,10 +51,11 @@ export async function run (ctx) {
       warmup: settings.warmup * 3,
       log: ctx.log
     })
-    // V8's memory reducer runs on a seeded server once it has idled a while after its heap grew;
-    // during the rounds it lands in whichever server is being measured on the shared core.
+    // V8's memory reducer would run on a seeded server once it has idled a while after its heap
+    // grew, and land in whichever server is being measured on the shared core. It is off in every
+    // server here (STEADY_STATE_FLAGS); the count checks that.
     const reducer = await Promise.all([view, both].map((server) => server.command('collectionsSinceSeeding')))
-    const reducerNote = `V8's memory reducer, after seeding: ${reducer.map((r, i) => `${r.reducerCollections} collections (${Math.round(r.reducerPauseMs)} ms of pauses) in the server with ${i === 0 ? 'the view' : 'the view and the store'}`).join(', ')}`
+    const reducerNote = `V8's memory reducer (off: --no-memory-reducer), collections after seeding: ${reducer.map((r, i) => `${r.reducerCollections} collections (${Math.round(r.reducerPauseMs)} ms of pauses) in the server with ${i === 0 ? 'the view' : 'the view and the store'}`).join(', ')}`
     const gcShare = (/** @type {string} */ key) => `${(median((results.measurements[key] ?? []).map((m) => Number(m.gcShare))) * 100).toFixed(1)} %`
     const goal = /** @type {const} */ ({ op: '>=', value: 0.95 })
     return [
