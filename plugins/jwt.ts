@@ -25,8 +25,8 @@ declare module 'fastify' {
 
 /**
  * Signing: one signer built at start-up from the newest key (services/token-signer.ts), algorithm,
- * kid, issuer, audience and lifetime pinned. Verification: one cached verifier per configured key, chosen by
- * kid from our own set, the algorithm pinned to the key's type. @fastify/jwt is registered with
+ * kid, issuer, audience and lifetime pinned. Verification: one cached verifier per configured key,
+ * chosen by kid from our own set, the algorithm pinned to the key's type. @fastify/jwt is registered with
  * the same settings, so a route plugin of yours can use fastify.jwt and request.jwtVerify().
  */
 export default fp(async (fastify) => {

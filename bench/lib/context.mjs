@@ -46,8 +46,9 @@ export const TOKENS = 100
  *   mark-compact, which also discards optimised code; the next window then runs in the slower tiers
  *   while V8 compiles it all again. One idle server, 1 s windows 20 s apart (2026-11-27, three runs):
  *   the reducer's collection came 105 to 114 s after start each time, the window after it took
- *   321 to 411 µs of CPU per request against 88 to 126 µs in the others, and 248 functions were
- *   optimised again after it (--trace-opt); with the flag, no window above 132 µs. In the full run
+ *   321 to 411 µs of CPU per request against 88 to 126 µs in the others, and in the run traced with
+ *   --trace-opt 124 functions were optimised after it, 89 of them for the second time; with the
+ *   flag, no window above 132 µs. In the full run
  *   of 21:06 UTC the base's 77 windows never fell below 7,032 req/s, while EdDSA, ES256 and RS256
  *   fell to 2,384-2,937 together in round 4 (the one window where their young generation had been
  *   shrunk to the minimum) and @fastify/jwt to 2,421 in round 5.
