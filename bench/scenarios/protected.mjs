@@ -37,29 +37,27 @@ export function throughputOf (server, requests, connections) {
 const TRANSPORT_HEADERS = new Set(['content-type', 'content-length', 'date', 'connection', 'keep-alive'])
 
 /**
+ * GET `url`, which must answer 200: its headers and the length of its body, in bytes.
+ * @param {string} url
+ * @param {Record<string, string>} [headers]
+ */
+async function fetchReply (url, headers = {}) {
+  const response = await fetch(url, { headers })
+  const body = await response.arrayBuffer()
+  if (response.status !== 200) throw new Error(`${url} answered ${response.status}`)
+  return { headers: response.headers, bytes: body.byteLength }
+}
+
+/**
  * The headers our server adds to a reply (security headers, CORS), read off its GET /health.
  * @param {string} url
  * @returns {Promise<Record<string, string>>}
  */
 async function replyHeaders (url) {
-  const response = await fetch(`${url}/health`)
-  await response.arrayBuffer()
   /** @type {Record<string, string>} */
   const headers = {}
-  for (const [name, value] of response.headers) if (!TRANSPORT_HEADERS.has(name)) headers[name] = value
+  for (const [name, value] of (await fetchReply(`${url}/health`)).headers) if (!TRANSPORT_HEADERS.has(name)) headers[name] = value
   return headers
-}
-
-/**
- * The length of a 200 reply's body, in bytes.
- * @param {string} url
- * @param {Record<string, string>} [headers]
- */
-async function replyLength (url, headers = {}) {
-  const response = await fetch(url, { headers })
-  const body = await response.arrayBuffer()
-  if (response.status !== 200) throw new Error(`${url} answered ${response.status}`)
-  return body.byteLength
 }
 
 /** @param {import('../lib/context.mjs').Context} ctx */
@@ -96,9 +94,9 @@ export async function run (ctx) {
     }
 
     const replySizes = {
-      protected: await replyLength(`${main.server.url}${PROTECTED}`, { authorization: `Bearer ${main.tokens[0]}` }),
-      public: await replyLength(`${main.server.url}${PUBLIC}`),
-      health: await replyLength(`${main.server.url}/health`)
+      protected: (await fetchReply(`${main.server.url}${PROTECTED}`, { authorization: `Bearer ${main.tokens[0]}` })).bytes,
+      public: (await fetchReply(`${main.server.url}${PUBLIC}`)).bytes,
+      health: (await fetchReply(`${main.server.url}/health`)).bytes
     }
     ctx.log(`  token length ${main.tokens[0]?.length} characters (HS256); reply bodies: ${JSON.stringify(replySizes)} bytes`)
     const results = await bracket({
