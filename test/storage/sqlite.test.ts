@@ -3,15 +3,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import { openSqlStore, sqliteDatabase } from '../../services/storage/sql/open.js'
-import { defaultSqliteDriver, type SqliteDriverName } from '../../services/storage/sql/sqlite-driver.js'
 import { storeContract } from './contract.js'
+import { sqliteDrivers } from './sqlite-drivers.js'
 
-// better-sqlite3 everywhere it builds; node:sqlite too where this Node.js has it (22.16+, 24).
-const drivers: SqliteDriverName[] = defaultSqliteDriver() === 'node:sqlite' ? ['node:sqlite', 'better-sqlite3'] : ['better-sqlite3']
 const folder = mkdtempSync(join(tmpdir(), 'auth-sqlite-contract-'))
 t.teardown(() => rmSync(folder, { recursive: true, force: true }))
 
-for (const driver of drivers) {
+for (const driver of await sqliteDrivers()) {
   t.test(`with ${driver}`, async (t) => {
     let files = 0
     // A new database file per case: migrations on an empty file take a few milliseconds.

@@ -68,9 +68,21 @@ export function defaultSqliteDriver (): SqliteDriverName {
 }
 
 let nodeSqlite: NodeSqliteModule | null | undefined
-/** Loads node:sqlite once, without the ExperimentalWarning it prints on load (that one warning only). */
+/** Loads node:sqlite once, without the ExperimentalWarning it prints on load. */
 function loadNodeSqlite (): NodeSqliteModule | undefined {
-  if (nodeSqlite !== undefined) return nodeSqlite ?? undefined
+  if (nodeSqlite === undefined) {
+    try {
+      const module = withoutSqliteWarning(() => require('node:sqlite') as NodeSqliteModule)
+      nodeSqlite = 'columns' in module.StatementSync.prototype ? module : null
+    } catch {
+      nodeSqlite = null // Node.js 20, or 22 before 22.13 without --experimental-sqlite
+    }
+  }
+  return nodeSqlite ?? undefined
+}
+
+/** Runs `load` with node:sqlite's "SQLite is an experimental feature" warning silenced; every other warning passes. */
+export function withoutSqliteWarning<T> (load: () => T): T {
   const emitWarning = process.emitWarning
   process.emitWarning = function (this: unknown, warning: string | Error, ...rest: unknown[]) {
     const type = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { type?: string } | undefined)?.type
@@ -79,14 +91,10 @@ function loadNodeSqlite (): NodeSqliteModule | undefined {
     return (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest)
   } as typeof process.emitWarning
   try {
-    const module = require('node:sqlite') as NodeSqliteModule
-    nodeSqlite = 'columns' in module.StatementSync.prototype ? module : null
-  } catch {
-    nodeSqlite = null // Node.js 20, or 22 before 22.13 without --experimental-sqlite
+    return load()
   } finally {
     process.emitWarning = emitWarning
   }
-  return nodeSqlite ?? undefined
 }
 
 function openNodeSqlite (path: string) {
