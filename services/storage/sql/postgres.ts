@@ -67,8 +67,16 @@ export function operationPostgresPool (pool: Pool): PostgresPool {
       const hold = holdInOperation()
       const client = await pool.connect()
       let doubtful = false
-      const release = hold((abandoned) => { client.release(abandoned || doubtful) })
+      // A checked-out client whose connection ends emits 'error' on itself (the pool listens only
+      // to idle ones): unheard, it would end the process. It is dropped on release.
+      const onError = () => { doubtful = true }
+      client.on('error', onError)
+      const release = hold((abandoned) => {
+        client.off('error', onError)
+        client.release(abandoned || doubtful)
+      })
       if (release === undefined) {
+        client.off('error', onError)
         client.release()
         throw new Error('connection arrived after the deadline')
       }
