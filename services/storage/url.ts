@@ -22,6 +22,11 @@ const SERVER_KINDS: Record<string, 'mysql' | 'postgres' | 'mongodb'> = {
   mysql: 'mysql', postgres: 'postgres', postgresql: 'postgres', mongodb: 'mongodb', 'mongodb+srv': 'mongodb'
 }
 
+/** memory:// and sqlite::memory: keep everything in the process's own memory: nothing survives it, no other process shares it. */
+export function isProcessLocalStorage (raw: string): boolean {
+  return /^\s*(memory:|sqlite::memory:\s*$)/i.test(raw)
+}
+
 /** Parses STORAGE_URL; an unknown scheme or a malformed URL is a ConfigError naming the variable. */
 export function parseStorageUrl (raw: string): StorageTarget {
   const trimmed = raw.trim()
