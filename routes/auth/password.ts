@@ -8,7 +8,7 @@ const password: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post('/password', {
     bodyLimit: AUTH_BODY_LIMIT,
-    config: { rateLimit: fastify.authRateLimits.login },
+    preValidation: fastify.passwordGuessLimit,
     onRequest: fastify.authenticate,
     schema: {
       tags: ['auth'],
