@@ -48,14 +48,22 @@ export interface LoginThrottle {
 
 type FailureStore = Pick<Store, 'recordLoginFailures' | 'getLoginFailures' | 'clearLoginFailures'>
 
-/** The stored keys of one account and client: hashes, so no username or address is stored. */
-function keysFor (username: string, ip: string) {
+/** The stored keys of one account: hashes, so no username is stored. */
+function accountKeys (username: string) {
+  return { perUsername: sha256Hex(`user\u0000${username}`), unlocked: sha256Hex(`unlock\u0000${username}`) }
+}
+
+/**
+ * The stored keys of one account and client. `epoch` is the time of the account's last unlock:
+ * an unlock moves every client to fresh keys (the old ones cannot be listed to clear them, and
+ * expire unread). The unlock record lives FAILURE_MEMORY_MS, so when the epoch falls back to 0
+ * every failure counted under epoch 0 before the unlock has expired too.
+ */
+function clientKeys (username: string, ip: string, epoch: number) {
   const client = clientKey(ip)
   return {
-    perClient: sha256Hex(`ip-user\u0000${client}\u0000${username}`),
-    perUsername: sha256Hex(`user\u0000${username}`),
-    knownClient: sha256Hex(`known\u0000${client}\u0000${username}`),
-    unlocked: sha256Hex(`unlock\u0000${username}`)
+    perClient: sha256Hex(`ip-user\u0000${client}\u0000${username}\u0000${epoch}`),
+    knownClient: sha256Hex(`known\u0000${client}\u0000${username}`)
   }
 }
 
@@ -84,21 +92,18 @@ export function createLoginThrottle ({ store, now, audit }: {
   const queues = new Map<string, Promise<unknown>>()
 
   async function run<T> ({ username, ip, userId }: ThrottledCheck, verify: () => Promise<T>): Promise<T> {
-    const keys = keysFor(username, ip)
     const at = now()
-    const [client = null, account = null, known = null, unlocked = null] = await store.getLoginFailures(
-      [keys.perClient, keys.perUsername, keys.knownClient, keys.unlocked], new Date(at))
-    // Failures recorded before an admin's unlock no longer count (they are cleared lazily here:
-    // the per-client keys of an account cannot be listed).
-    const stale = client !== null && unlocked !== null && client.lastFailureAt <= unlocked.lastFailureAt
+    const account = accountKeys(username)
+    const [ceiling = null, unlocked = null] = await store.getLoginFailures([account.perUsername, account.unlocked], new Date(at))
+    const keys = { ...account, ...clientKeys(username, ip, unlocked?.lastFailureAt.getTime() ?? 0) }
+    const [client = null, known = null] = await store.getLoginFailures([keys.perClient, keys.knownClient], new Date(at))
     const until = Math.max(
-      stale ? 0 : lockedUntil(client, FREE_FAILURES_PER_CLIENT),
-      known === null ? lockedUntil(account, FREE_FAILURES_PER_USERNAME) : 0)
+      lockedUntil(client, FREE_FAILURES_PER_CLIENT),
+      known === null ? lockedUntil(ceiling, FREE_FAILURES_PER_USERNAME) : 0)
     if (until > at) throw new LoginThrottledError(Math.ceil((until - at) / 1000))
-    if (stale) await store.clearLoginFailures([keys.perClient])
     try {
       const result = await verify()
-      if (client !== null && !stale) await store.clearLoginFailures([keys.perClient])
+      if (client !== null) await store.clearLoginFailures([keys.perClient])
       if (known === null || at - known.lastFailureAt.getTime() > KNOWN_CLIENT_REFRESH_MS) {
         await store.recordLoginFailures([keys.knownClient], new Date(at), new Date(at + KNOWN_CLIENT_MS))
       }
@@ -132,10 +137,10 @@ export function createLoginThrottle ({ store, now, audit }: {
     },
 
     async clear (username) {
-      const keys = keysFor(username, '')
+      const keys = accountKeys(username)
       const at = now()
       await store.clearLoginFailures([keys.perUsername])
-      // Outlives every failure recorded before it, so stale per-client records are recognised.
+      // Starts a new epoch of per-client keys (clientKeys).
       await store.recordLoginFailures([keys.unlocked], new Date(at), new Date(at + FAILURE_MEMORY_MS))
     }
   }

@@ -40,7 +40,7 @@ t.test('password change - wrong current passwords are counted and locked like lo
   t.equal((await change(PASSWORD, STRONG)).statusCode, 204, 'after the back-off the change goes through')
 
   await app.auditTrail?.flush()
-  const trail = (await app.store.listAuditEvents({ userId: user.id, limit: 50 })).map((record) => ({ event: record.event, ...JSON.parse(record.data) as Record<string, unknown> }))
+  const trail = (await app.store.listAuditEvents({ userId: user.id, limit: 50 })).map((record) => ({ ...JSON.parse(record.data) as { reason?: string }, event: record.event }))
   const failures = trail.filter((entry) => entry.event === 'login_failure')
   t.equal(failures.filter((entry) => entry.reason === 'wrong_password').length, 5, 'every wrong password is audited under the account')
   t.equal(failures.filter((entry) => entry.reason === 'throttled').length, 2)
