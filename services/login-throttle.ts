@@ -13,6 +13,8 @@ export const MAX_BACKOFF_MS = 15 * 60 * 1000
 export const FAILURE_MEMORY_MS = 24 * 60 * 60 * 1000
 /** A client that logged in to an account stays known to it this long after its last (recorded) success. */
 export const KNOWN_CLIENT_MS = 30 * 24 * 60 * 60 * 1000
+/** An unlock is remembered this long (at least FAILURE_MEMORY_MS: see clientKeys). */
+const UNLOCK_MEMORY_MS = 30 * 24 * 60 * 60 * 1000
 /** A known client's success is recorded again at most this often (each record is one stored row). */
 const KNOWN_CLIENT_REFRESH_MS = 24 * 60 * 60 * 1000
 
@@ -56,8 +58,9 @@ function accountKeys (username: string) {
 /**
  * The stored keys of one account and client. `epoch` is the time of the account's last unlock:
  * an unlock moves every client to fresh keys (the old ones cannot be listed to clear them, and
- * expire unread). The unlock record lives FAILURE_MEMORY_MS, so when the epoch falls back to 0
- * every failure counted under epoch 0 before the unlock has expired too.
+ * expire unread). The unlock record outlives FAILURE_MEMORY_MS, so when the epoch falls back to 0
+ * every failure counted under epoch 0 before the unlock has expired too. knownClient holds the
+ * client's successes, recorded through the same store methods as failures (events per key).
  */
 function clientKeys (username: string, ip: string, epoch: number) {
   const client = clientKey(ip)
@@ -93,9 +96,9 @@ export function createLoginThrottle ({ store, now, audit }: {
 
   async function run<T> ({ username, ip, userId }: ThrottledCheck, verify: () => Promise<T>): Promise<T> {
     const at = now()
-    const account = accountKeys(username)
-    const [ceiling = null, unlocked = null] = await store.getLoginFailures([account.perUsername, account.unlocked], new Date(at))
-    const keys = { ...account, ...clientKeys(username, ip, unlocked?.lastFailureAt.getTime() ?? 0) }
+    const ofAccount = accountKeys(username)
+    const [ceiling = null, unlocked = null] = await store.getLoginFailures([ofAccount.perUsername, ofAccount.unlocked], new Date(at))
+    const keys = { ...ofAccount, ...clientKeys(username, ip, unlocked?.lastFailureAt.getTime() ?? 0) }
     const [client = null, known = null] = await store.getLoginFailures([keys.perClient, keys.knownClient], new Date(at))
     const until = Math.max(
       lockedUntil(client, FREE_FAILURES_PER_CLIENT),
@@ -141,7 +144,7 @@ export function createLoginThrottle ({ store, now, audit }: {
       const at = now()
       await store.clearLoginFailures([keys.perUsername])
       // Starts a new epoch of per-client keys (clientKeys).
-      await store.recordLoginFailures([keys.unlocked], new Date(at), new Date(at + FAILURE_MEMORY_MS))
+      await store.recordLoginFailures([keys.unlocked], new Date(at), new Date(at + UNLOCK_MEMORY_MS))
     }
   }
 }
