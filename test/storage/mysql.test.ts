@@ -4,6 +4,7 @@ import { mysqlPoolOptions } from '../../services/storage/driver-options.js'
 import { migrateMysql } from '../../services/storage/mysql-migrations.js'
 import { createMysqlStore } from '../../services/storage/mysql.js'
 import { storeContract } from './contract.js'
+import { usernameContract } from './contract-usernames.js'
 import { freshMysqlDatabase, withDatabaseServer } from './databases.js'
 
 /** Child tables first: the foreign keys point from refresh_tokens to sessions to users. */
@@ -21,4 +22,5 @@ withDatabaseServer(t, 'MYSQL_URL', async (t, serverUrl) => {
     for (const table of TABLES) await pool.query(`DELETE FROM ${table}`)
     return store
   })
+  usernameContract(t, async () => store) // fresh usernames per case: no cleanup needed
 })
