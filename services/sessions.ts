@@ -47,9 +47,9 @@ export function createSessionService (options: SessionServiceOptions): SessionSe
     }
   }
 
-  /** Every access token of a session was issued before `at` and lives at most accessTokenTtl. */
+  /** Every access token of a session was issued before `at`: the record lasts while any verifier could accept one. */
   function revocationsFor (userId: string, sessionIds: string[], at: Date): Revocation[] {
-    const expiresAt = new Date(at.getTime() + tokens.accessTokenTtl * 1000)
+    const expiresAt = new Date(tokens.acceptedUntil(at.getTime()))
     return sessionIds.map((sessionId) => ({ sessionId, userId, revokedAt: at, expiresAt }))
   }
 
