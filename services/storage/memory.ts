@@ -152,8 +152,8 @@ export function createMemoryStore (): Store {
       for (const revocation of list) revocations.add(revocation)
     },
 
-    async listRevocationsSince (since, now) {
-      return revocations.listSince(since.getTime(), now.getTime())
+    async listRevocationsAfter (cursor, now) {
+      return revocations.listAfter(cursor, now.getTime())
     },
 
     async recordLoginFailures (keys, at, expiresAt) {

@@ -4,17 +4,15 @@ import { ER_DUP_ENTRY, isServerError } from './mysql-errors.js'
 import { mysqlAccounts } from './mysql-accounts.js'
 import { mysqlAudit } from './mysql-audit.js'
 import { mysqlLoginFailures, pruneLoginFailures } from './mysql-login-failures.js'
+import { mysqlRevocations } from './mysql-revocations.js'
 import { createMysqlRunner, type SqlValue } from './mysql-runner.js'
 import { SESSION_COLUMNS, toSession, toUser, USER_COLUMNS, type SessionRow, type UserRow } from './mysql-rows.js'
-import type { Revocation, Store } from './types.js'
+import type { Store } from './types.js'
 
 export interface MysqlStoreOptions {
   /** Time budget of one operation (STORAGE_TIMEOUT_MS), connection wait included. */
   timeoutMs: number
 }
-
-/** Rows per INSERT when recording revocations, far below the 65535 placeholders limit. */
-const REVOCATION_BATCH = 500
 
 /**
  * The store over a mysql2 promise pool (`fastify.mysql.pool` from @fastify/mysql with
@@ -103,23 +101,7 @@ export function createMysqlStore (pool: Pool, { timeoutMs }: MysqlStoreOptions):
       return rows.map(toSession)
     }),
 
-    recordRevocations: (revocations) => db.run(async (sql) => {
-      for (let start = 0; start < revocations.length; start += REVOCATION_BATCH) {
-        const batch = revocations.slice(start, start + REVOCATION_BATCH)
-        // The first record of a session wins; repeats are no-ops (no INSERT IGNORE: it hides other errors too).
-        await sql.change(
-          `INSERT INTO revocations (session_id, user_id, revoked_at, expires_at) VALUES ${batch.map(() => '(?, ?, ?, ?)').join(', ')} ON DUPLICATE KEY UPDATE session_id = session_id`,
-          batch.flatMap((r) => [r.sessionId, r.userId, r.revokedAt, r.expiresAt]))
-      }
-    }),
-
-    listRevocationsSince: (since, now) => db.run(async (sql) => {
-      const rows = await sql.select<{ session_id: string, user_id: string, revoked_at: Date, expires_at: Date }>(
-        'SELECT session_id, user_id, revoked_at, expires_at FROM revocations WHERE revoked_at >= ? AND expires_at > ? ORDER BY revoked_at, session_id',
-        [since, now])
-      return rows.map((row): Revocation => ({ sessionId: row.session_id, userId: row.user_id, revokedAt: row.revoked_at, expiresAt: row.expires_at }))
-    }),
-
+    ...mysqlRevocations(db, timeoutMs),
     ...mysqlLoginFailures(db),
     ...mysqlAudit(db),
 
