@@ -32,12 +32,18 @@ export interface SessionDoc {
  * One document per issued refresh token, never updated. `previous` is the hash this token
  * replaced (`session:<id>` for a session's first token) under a unique index: a token is retired
  * exactly when some token names it as `previous`, and rotation is a single insert that one
- * concurrent caller wins.
+ * concurrent caller wins. So old tokens are only ever forgotten from the start of the chain: a
+ * token whose successor was deleted would count as current again.
  */
 export interface RefreshTokenDoc {
   _id: string
   sessionId: string
   previous: string
+  /**
+   * 0 for a session's first token, one more for each rotation (absent on tokens stored before it
+   * existed: older than any token that has one). Forgetting old tokens deletes the lowest ones.
+   */
+  generation?: number
   createdAt: Date
   /**
    * When this token would expire unused (the session's expiry when it was issued); the record goes

@@ -58,7 +58,7 @@ export function createMongoStore (db: Db, { timeoutMs }: MongoStoreOptions): Sto
     createSession: ({ refreshHash, id, userId, createdAt, lastUsedAt, expiresAt, userAgent, ip }) => operation(async (call) => {
       await sessions.insertOne({ _id: id, userId, createdAt, lastUsedAt, expiresAt, revokedAt: null, userAgent, ip }, call.write())
       // Written second: if it fails, the session has no token and can never be used.
-      await refreshTokens.insertOne({ _id: refreshHash, sessionId: id, previous: `session:${id}`, createdAt, expiresAt }, call.write())
+      await refreshTokens.insertOne({ _id: refreshHash, sessionId: id, previous: `session:${id}`, generation: 0, createdAt, expiresAt }, call.write())
     }),
 
     findRefreshToken: (hash) => operation(async (call) => {
@@ -71,7 +71,7 @@ export function createMongoStore (db: Db, { timeoutMs }: MongoStoreOptions): Sto
       return { session: toSession(session), rotatedAt: successor?.createdAt ?? null }
     }),
 
-    rotateRefreshToken: ({ sessionId, currentHash, nextHash, now, expiresAt }) => operation(async (call) => {
+    rotateRefreshToken: ({ sessionId, currentHash, nextHash, now, expiresAt, keepRotated }) => operation(async (call) => {
       const [token, successor, session] = await Promise.all([
         refreshTokens.findOne({ _id: currentHash }, call.read),
         refreshTokens.findOne({ previous: currentHash }, { ...call.read, projection: { _id: 1 } }),
@@ -83,14 +83,25 @@ export function createMongoStore (db: Db, { timeoutMs }: MongoStoreOptions): Sto
       // the whole document can undo a revokeSession landing in the same milliseconds.)
       const slid = await sessions.updateOne({ _id: sessionId, revokedAt: null }, { $set: { lastUsedAt: now, expiresAt } }, call.write())
       if (slid.matchedCount !== 1) return false
-      const next: RefreshTokenDoc = { _id: nextHash, sessionId, previous: currentHash, createdAt: now, expiresAt }
+      const generation = (token.generation ?? 0) + 1
+      const next: RefreshTokenDoc = { _id: nextHash, sessionId, previous: currentHash, generation, createdAt: now, expiresAt }
       try {
         await refreshTokens.insertOne(next, call.write())
-        return true
       } catch (error) {
         if (isDuplicateKey(error)) return false
         throw error
       }
+      // The chain's start, up to the newest token to forget: never a token whose predecessor stays.
+      const forgetUpTo = generation - keepRotated - 1
+      if (forgetUpTo >= 0) {
+        const old = { sessionId, $or: [{ generation: { $lte: forgetUpTo } }, { generation: { $exists: false } }] }
+        try {
+          await refreshTokens.deleteMany(old, call.write())
+        } catch {
+          // The rotation is committed and must be reported so; the next rotation deletes these too.
+        }
+      }
+      return true
     }),
 
     revokeSession: (sessionId, now) => operation(async (call) =>

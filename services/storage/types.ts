@@ -74,6 +74,11 @@ export interface Rotation {
   nextHash: string
   now: Date
   expiresAt: Date
+  /**
+   * Rotated tokens of the session to keep, the newest, so that their replay is recognised as reuse;
+   * older ones are forgotten (a replay of one is then just an unknown token).
+   */
+  keepRotated: number
 }
 
 export interface Revocation {

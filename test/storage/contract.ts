@@ -4,6 +4,7 @@ import { DuplicateUserError } from '../../services/errors.js'
 import type { NewSession, Store, UserRecord } from '../../services/storage/types.js'
 import { accountContract } from './contract-accounts.js'
 import { auditContract } from './contract-audit.js'
+import { refreshHistoryContract } from './contract-refresh-history.js'
 import { revocationContract } from './contract-revocations.js'
 
 /** How a runner makes a fresh, empty store for one case, and how it cleans up after it. */
@@ -97,14 +98,14 @@ export function storeContract (t: Test, makeStore: StoreFactory): void {
     const session = newSession(user.id)
     await store.createSession(session)
     const nextHash = HASH()
-    t.equal(await store.rotateRefreshToken({ sessionId: session.id, currentHash: session.refreshHash, nextHash, now: at(60), expiresAt: at(7200) }), true)
+    t.equal(await store.rotateRefreshToken({ sessionId: session.id, currentHash: session.refreshHash, nextHash, now: at(60), expiresAt: at(7200), keepRotated: 5 }), true)
     const old = await store.findRefreshToken(session.refreshHash)
     t.same(old?.rotatedAt, at(60))
     const current = await store.findRefreshToken(nextHash)
     t.equal(current?.rotatedAt, null)
     t.same(current?.session.lastUsedAt, at(60))
     t.same(current?.session.expiresAt, at(7200))
-    t.equal(await store.rotateRefreshToken({ sessionId: session.id, currentHash: session.refreshHash, nextHash: HASH(), now: at(61), expiresAt: at(7200) }), false, 'a retired token cannot rotate again')
+    t.equal(await store.rotateRefreshToken({ sessionId: session.id, currentHash: session.refreshHash, nextHash: HASH(), now: at(61), expiresAt: at(7200), keepRotated: 5 }), false, 'a retired token cannot rotate again')
   })
 
   t.test('rotateRefreshToken - should let exactly one of 20 concurrent rotations win', async (t) => {
@@ -115,7 +116,7 @@ export function storeContract (t: Test, makeStore: StoreFactory): void {
     await store.createSession(session)
     const nextHashes = Array.from({ length: 20 }, HASH)
     const results = await Promise.all(nextHashes.map((nextHash) =>
-      store.rotateRefreshToken({ sessionId: session.id, currentHash: session.refreshHash, nextHash, now: at(5), expiresAt: at(7200) })))
+      store.rotateRefreshToken({ sessionId: session.id, currentHash: session.refreshHash, nextHash, now: at(5), expiresAt: at(7200), keepRotated: 5 })))
     t.equal(results.filter(Boolean).length, 1)
     const winner = nextHashes[results.indexOf(true)] as string
     t.equal((await store.findRefreshToken(winner))?.rotatedAt, null, 'the winner holds the current token')
@@ -131,9 +132,9 @@ export function storeContract (t: Test, makeStore: StoreFactory): void {
     const b = newSession(user.id)
     await store.createSession(a)
     await store.createSession(b)
-    t.equal(await store.rotateRefreshToken({ sessionId: b.id, currentHash: a.refreshHash, nextHash: HASH(), now: at(1), expiresAt: at(7200) }), false)
+    t.equal(await store.rotateRefreshToken({ sessionId: b.id, currentHash: a.refreshHash, nextHash: HASH(), now: at(1), expiresAt: at(7200), keepRotated: 5 }), false)
     await store.revokeSession(a.id, at(2))
-    t.equal(await store.rotateRefreshToken({ sessionId: a.id, currentHash: a.refreshHash, nextHash: HASH(), now: at(3), expiresAt: at(7200) }), false)
+    t.equal(await store.rotateRefreshToken({ sessionId: a.id, currentHash: a.refreshHash, nextHash: HASH(), now: at(3), expiresAt: at(7200), keepRotated: 5 }), false)
   })
 
   t.test('revokeSession - should mark the session revoked once', async (t) => {
@@ -213,5 +214,6 @@ export function storeContract (t: Test, makeStore: StoreFactory): void {
 
   accountContract(t, makeStore)
   revocationContract(t, makeStore)
+  refreshHistoryContract(t, makeStore)
   auditContract(t, makeStore)
 }
