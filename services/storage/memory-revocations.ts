@@ -13,7 +13,7 @@ import type { Revocation, RevocationPage } from './types.js'
  * (bench, rows 7b and 7c, 2026-11-27). Here a record is 57 bytes of columns and two index slots,
  * 68 bytes each at a million; a prune of a million records takes about 30 ms against about 90.
  * Listing costs more: each id is formatted back into a new string, 0.3 to 1 µs a record against
- * 0.15 for copying objects that held theirs. A sync pays that for its last seconds of records. A
+ * 0.15 for copying objects that held theirs. A sync pays that only for the records after its cursor. A
  * full listing (0.4-0.5 s for 500,000) never happens at start-up: the store starts empty with its
  * process.
  *
