@@ -79,6 +79,7 @@ export default fp<AppOptions>(async (fastify, opts) => {
     now,
     refreshTokenTtl: config.REFRESH_TOKEN_TTL,
     reuseGrace: config.REFRESH_REUSE_GRACE,
+    maxSessionsPerUser: config.MAX_SESSIONS_PER_USER,
     audit
   })
   fastify.decorate('sessions', sessions)

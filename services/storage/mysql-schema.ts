@@ -115,4 +115,19 @@ const V3_AUDIT_EVENTS: Migration = {
   ]
 }
 
-export const MIGRATIONS: readonly Migration[] = [V1_TABLES, V2_ACCOUNTS_AND_THROTTLING, V3_AUDIT_EVENTS]
+/**
+ * Revocations are synced by a number the database assigns (mysql-revocations.ts), not by
+ * revoked_at: existing rows are numbered by the ALTER, in place.
+ */
+const V4_REVOCATION_SEQUENCE: Migration = {
+  version: 4,
+  name: 'revocations.seq',
+  statements: [
+    {
+      sql: 'ALTER TABLE revocations ADD COLUMN seq BIGINT UNSIGNED NOT NULL AUTO_INCREMENT, ADD UNIQUE KEY revocations_seq (seq)',
+      unless: 'SELECT 1 FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = \'revocations\' AND column_name = \'seq\''
+    }
+  ]
+}
+
+export const MIGRATIONS: readonly Migration[] = [V1_TABLES, V2_ACCOUNTS_AND_THROTTLING, V3_AUDIT_EVENTS, V4_REVOCATION_SEQUENCE]

@@ -4,17 +4,15 @@ import { ER_DUP_ENTRY, isServerError } from './mysql-errors.js'
 import { mysqlAccounts } from './mysql-accounts.js'
 import { mysqlAudit } from './mysql-audit.js'
 import { mysqlLoginFailures, pruneLoginFailures } from './mysql-login-failures.js'
-import { createMysqlRunner, type SqlValue } from './mysql-runner.js'
+import { mysqlRevocations } from './mysql-revocations.js'
+import { createMysqlRunner, type Sql, type SqlValue } from './mysql-runner.js'
 import { SESSION_COLUMNS, toSession, toUser, USER_COLUMNS, type SessionRow, type UserRow } from './mysql-rows.js'
-import type { Revocation, Store } from './types.js'
+import type { Store } from './types.js'
 
 export interface MysqlStoreOptions {
   /** Time budget of one operation (STORAGE_TIMEOUT_MS), connection wait included. */
   timeoutMs: number
 }
-
-/** Rows per INSERT when recording revocations, far below the 65535 placeholders limit. */
-const REVOCATION_BATCH = 500
 
 /**
  * The store over a mysql2 promise pool (`fastify.mysql.pool` from @fastify/mysql with
@@ -64,7 +62,7 @@ export function createMysqlStore (pool: Pool, { timeoutMs }: MysqlStoreOptions):
       return row === undefined ? null : { session: toSession(row), rotatedAt: row.rotated_at }
     }),
 
-    rotateRefreshToken: ({ sessionId, currentHash, nextHash, now, expiresAt }) => db.transaction(async (sql) => {
+    rotateRefreshToken: ({ sessionId, currentHash, nextHash, now, expiresAt, keepRotated }) => db.transaction(async (sql) => {
       // Lock the session row first: rotations and revocations of one session queue on it, always
       // in the order session then token, so they cannot deadlock; a revoked session stops here.
       const [session] = await sql.select<{ revoked_at: Date | null }>('SELECT revoked_at FROM sessions WHERE id = ? FOR UPDATE', [sessionId])
@@ -76,6 +74,7 @@ export function createMysqlStore (pool: Pool, { timeoutMs }: MysqlStoreOptions):
       if (retired !== 1) return false
       await sql.change('INSERT INTO refresh_tokens (hash, session_id, created_at) VALUES (?, ?, ?)', [nextHash, sessionId, now])
       await sql.change('UPDATE sessions SET last_used_at = ?, expires_at = ? WHERE id = ?', [now, expiresAt, sessionId])
+      await forgetOldTokens(sql, sessionId, keepRotated)
       return true
     }),
 
@@ -103,23 +102,7 @@ export function createMysqlStore (pool: Pool, { timeoutMs }: MysqlStoreOptions):
       return rows.map(toSession)
     }),
 
-    recordRevocations: (revocations) => db.run(async (sql) => {
-      for (let start = 0; start < revocations.length; start += REVOCATION_BATCH) {
-        const batch = revocations.slice(start, start + REVOCATION_BATCH)
-        // The first record of a session wins; repeats are no-ops (no INSERT IGNORE: it hides other errors too).
-        await sql.change(
-          `INSERT INTO revocations (session_id, user_id, revoked_at, expires_at) VALUES ${batch.map(() => '(?, ?, ?, ?)').join(', ')} ON DUPLICATE KEY UPDATE session_id = session_id`,
-          batch.flatMap((r) => [r.sessionId, r.userId, r.revokedAt, r.expiresAt]))
-      }
-    }),
-
-    listRevocationsSince: (since, now) => db.run(async (sql) => {
-      const rows = await sql.select<{ session_id: string, user_id: string, revoked_at: Date, expires_at: Date }>(
-        'SELECT session_id, user_id, revoked_at, expires_at FROM revocations WHERE revoked_at >= ? AND expires_at > ? ORDER BY revoked_at, session_id',
-        [since, now])
-      return rows.map((row): Revocation => ({ sessionId: row.session_id, userId: row.user_id, revokedAt: row.revoked_at, expiresAt: row.expires_at }))
-    }),
-
+    ...mysqlRevocations(db, timeoutMs),
     ...mysqlLoginFailures(db),
     ...mysqlAudit(db),
 
@@ -133,6 +116,18 @@ export function createMysqlStore (pool: Pool, { timeoutMs }: MysqlStoreOptions):
     ping: () => db.run(async (sql) => { await sql.select('SELECT 1') }),
     close: async () => {}
   }
+}
+
+/** Deletes the session's rotated tokens older than the `keepRotated` newest (ordered by rotated_at, then hash). */
+async function forgetOldTokens (sql: Sql, sessionId: string, keepRotated: number): Promise<void> {
+  // The offset is an integer written into the text: MySQL 8 refuses a placeholder there in prepared statements.
+  const [newestForgotten] = await sql.select<{ rotated_at: Date, hash: string }>(
+    `SELECT rotated_at, hash FROM refresh_tokens WHERE session_id = ? AND rotated_at IS NOT NULL ORDER BY rotated_at DESC, hash DESC LIMIT 1 OFFSET ${Math.max(0, Math.floor(keepRotated))}`,
+    [sessionId])
+  if (newestForgotten === undefined) return
+  await sql.change(
+    'DELETE FROM refresh_tokens WHERE session_id = ? AND rotated_at IS NOT NULL AND (rotated_at < ? OR (rotated_at = ? AND hash <= ?))',
+    [sessionId, newestForgotten.rotated_at, newestForgotten.rotated_at, newestForgotten.hash])
 }
 
 /** mysql2 keeps its options here; a pool in local time would shift every stored date. */
