@@ -63,6 +63,18 @@ export const userCommands: Record<string, Command> = {
       })
     }
   },
+  'user:unlock': {
+    help: 'Usage: npm run cli -- user:unlock <username>   (forgets their failed logins: every client may log in again at once)',
+    async run (args) {
+      const [username, ...rest] = args
+      if (username === undefined || username.startsWith('--') || rest.length > 0) throw new UsageError('user:unlock takes one username')
+      await withApp(async (fastify) => {
+        const user = await userByName(fastify, username)
+        await fastify.accounts.clearLoginFailures('cli', user.id)
+        print(`${user.username}: failed logins cleared`)
+      })
+    }
+  },
   'sessions:revoke': {
     help: 'Usage: npm run cli -- sessions:revoke --username <name>   (ends every session of the user)',
     async run (args) {

@@ -1,5 +1,6 @@
 import jwt from '@fastify/jwt'
 import fp from 'fastify-plugin'
+import type { AppOptions } from '../services/config.js'
 import { loadKeySet, type KeySet } from '../services/keys.js'
 import { createAccessTokenSigner } from '../services/token-signer.js'
 import { createAccessTokenVerifier } from '../services/token-verifier.js'
@@ -29,8 +30,9 @@ declare module 'fastify' {
  * chosen by kid from our own set, the algorithm pinned to the key's type. @fastify/jwt is registered with
  * the same settings, so a route plugin of yours can use fastify.jwt and request.jwtVerify().
  */
-export default fp(async (fastify) => {
+export default fp<AppOptions>(async (fastify, opts) => {
   const config = fastify.config
+  const now = opts.now ?? Date.now
   const keys = loadKeySet({ algorithm: config.JWT_ALGORITHM, secret: config.JWT_SECRET, privateKeys: config.JWT_PRIVATE_KEYS })
   const { current } = keys
   const secret = current.publicJwk === null ? current.signingKey : { private: current.signingKey, public: current.verifyingKey }
@@ -47,8 +49,8 @@ export default fp(async (fastify) => {
     verify: { algorithms: [current.alg], allowedIss: config.JWT_ISSUER, allowedAud: config.JWT_AUDIENCE }
   })
   fastify.decorate('signingKeys', keys)
-  fastify.decorate('signAccessJwt', createAccessTokenSigner({ key: current, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: config.ACCESS_TOKEN_TTL }))
-  fastify.decorate('verifyAccessJwt', createAccessTokenVerifier({ keys, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }))
+  fastify.decorate('signAccessJwt', createAccessTokenSigner({ key: current, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: config.ACCESS_TOKEN_TTL, now }))
+  fastify.decorate('verifyAccessJwt', createAccessTokenVerifier({ keys, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, now }))
   if (config.JWT_ALGORITHM === 'HS256' && config.jwtSecretGenerated) {
     fastify.log.warn('JWT_SECRET is not set: using a random secret for this process; tokens will not survive a restart')
   }

@@ -3,6 +3,7 @@ import { createAccountService, type AccountService } from '../services/accounts.
 import type { AuditSink } from '../services/audit.js'
 import { createAuditTrail, type AuditTrail } from '../services/audit-trail.js'
 import type { AppOptions } from '../services/config.js'
+import { createLoginThrottle } from '../services/login-throttle.js'
 import { createOAuthService, type OAuthService } from '../services/oauth.js'
 import { createPasswordHasher } from '../services/password.js'
 import { createRevocationView, type RevocationView } from '../services/revocations.js'
@@ -69,7 +70,8 @@ export default fp<AppOptions>(async (fastify, opts) => {
   fastify.decorate('auditTrail', auditTrail)
   fastify.decorate('tokens', tokens)
   fastify.decorate('revocations', revocations)
-  fastify.decorate('users', createUserService({ store, password, now, audit }))
+  const throttle = createLoginThrottle({ store, now, audit })
+  fastify.decorate('users', createUserService({ store, password, now, audit, throttle }))
   const sessions = createSessionService({
     store,
     tokens,
@@ -77,9 +79,10 @@ export default fp<AppOptions>(async (fastify, opts) => {
     now,
     refreshTokenTtl: config.REFRESH_TOKEN_TTL,
     reuseGrace: config.REFRESH_REUSE_GRACE,
+    maxSessionsPerUser: config.MAX_SESSIONS_PER_USER,
     audit
   })
   fastify.decorate('sessions', sessions)
-  fastify.decorate('accounts', createAccountService({ store, sessions, password, now, audit }))
+  fastify.decorate('accounts', createAccountService({ store, sessions, password, now, audit, throttle }))
   fastify.decorate('oauth', createOAuthService({ store, tokens, sessions, revocations, now, clients: config.introspectionClients, audit }))
 }, { name: 'services', dependencies: ['config', 'jwt', 'storage'] })

@@ -44,7 +44,9 @@ export const EnvSchema = Type.Object({
    * 503 + Retry-After while the event loop was busy more than this share of the last second.
    * 0 (off) by default: a saturated loop with short delays is serving at full speed, not failing.
    */
-  MAX_EVENT_LOOP_UTILIZATION: Type.Number({ minimum: 0, maximum: 1, default: 0 })
+  MAX_EVENT_LOOP_UTILIZATION: Type.Number({ minimum: 0, maximum: 1, default: 0 }),
+  /** Active sessions (refresh tokens) one user may hold; a login beyond it ends their oldest session. */
+  MAX_SESSIONS_PER_USER: Type.Integer({ minimum: 1, maximum: 100_000, default: 100 })
 })
 
 export type Env = Static<typeof EnvSchema>

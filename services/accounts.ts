@@ -1,7 +1,8 @@
 import { discardAudit, type AuditSink } from './audit.js'
 import { ForbiddenError, NotFoundError, SelfLockoutError } from './errors.js'
 import type { PasswordHasher } from './password.js'
-import { assertAcceptablePassword } from './password-policy.js'
+import { createLoginThrottle, LoginThrottledError, type LoginThrottle } from './login-throttle.js'
+import { assertAcceptablePassword, assertPasswordSize } from './password-policy.js'
 import type { SessionService } from './sessions.js'
 import type { SessionRecord, Store, UserRecord } from './storage/types.js'
 
@@ -17,19 +18,27 @@ export interface AccountService {
   /** A disabled user cannot log in or refresh, and their sessions end at once. */
   setDisabled (actorId: string, userId: string, disabled: boolean): Promise<UserRecord>
   deleteUser (actorId: string, userId: string): Promise<void>
-  /** Checks the current password, stores the new one and ends every other session. */
-  changePassword (userId: string, currentSessionId: string, current: string, next: string): Promise<void>
+  /**
+   * Refuses a weak new password before anything else (the reply must not tell whether the current
+   * one was right), then checks the current password under the login throttle (counted and locked
+   * like a login), stores the new one and ends every other session.
+   */
+  changePassword (userId: string, currentSessionId: string, current: string, next: string, client?: { ip?: string | undefined }): Promise<void>
+  /** Forgets the account's failed logins, so every client may log in again at once (audited). */
+  clearLoginFailures (actorId: string, userId: string): Promise<void>
   listSessions (userId: string): Promise<SessionRecord[]>
   /** Ends one of the user's own active sessions; 404 for anyone else's. */
   endSession (userId: string, sessionId: string): Promise<void>
 }
 
-export function createAccountService ({ store, sessions, password, now, audit = discardAudit }: {
+export function createAccountService ({ store, sessions, password, now, audit = discardAudit, throttle = createLoginThrottle({ store, now, audit }) }: {
   store: Store
   sessions: SessionService
   password: PasswordHasher
   now: () => number
   audit?: AuditSink
+  /** The user service's: one queue and one count per account for logins and password changes. */
+  throttle?: LoginThrottle
 }): AccountService {
   async function getUser (id: string): Promise<UserRecord> {
     const user = await store.findUserById(id)
@@ -76,13 +85,31 @@ export function createAccountService ({ store, sessions, password, now, audit = 
       audit({ event: 'user_deleted', userId, actorId })
     },
 
-    async changePassword (userId, currentSessionId, current, next) {
+    async changePassword (userId, currentSessionId, current, next, client = {}) {
       const user = await getUser(userId)
-      if (!await password.verify(user.passwordHash, current)) throw new ForbiddenError('The current password is wrong', 'invalid_credentials')
       assertAcceptablePassword(next, user.username)
+      assertPasswordSize(current)
+      const ip = client.ip ?? 'unknown'
+      const who = { userId, username: user.usernameNormalized, ip: client.ip }
+      try {
+        await throttle.attempt({ username: user.usernameNormalized, ip, userId }, async () => {
+          if (await password.verify(user.passwordHash, current)) return
+          audit({ event: 'login_failure', ...who, reason: 'wrong_password' })
+          throw new ForbiddenError('The current password is wrong', 'invalid_credentials')
+        })
+      } catch (error) {
+        if (error instanceof LoginThrottledError) audit({ event: 'login_failure', ...who, reason: 'throttled' })
+        throw error
+      }
       await change(userId, { passwordHash: await password.hash(next) })
       await sessions.endAll(userId, { except: currentSessionId })
       audit({ event: 'password_changed', userId, sessionId: currentSessionId })
+    },
+
+    async clearLoginFailures (actorId, userId) {
+      const user = await getUser(userId)
+      await throttle.clear(user.usernameNormalized)
+      audit({ event: 'login_failures_cleared', userId, actorId })
     },
 
     listSessions: (userId) => store.listUserSessions(userId, new Date(now())),

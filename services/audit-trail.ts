@@ -34,7 +34,7 @@ export function toAuditRecord (event: AuditEvent, id: string, at: Date): AuditRe
 export interface AuditTrail {
   /** Logs the event and stores it; a failed write is logged, never thrown at the request. */
   sink: AuditSink
-  /** Resolves when every write started so far has ended (before storage closes). */
+  /** Resolves when no write is left in flight, counting those started while it waits (before storage closes). */
   flush (): Promise<void>
   list (query: AuditQuery): Promise<AuditRecord[]>
 }
@@ -63,7 +63,8 @@ export function createAuditTrail ({ store, now, log, onWriteError }: AuditTrailO
       pending.add(write)
     },
     async flush () {
-      await Promise.all([...pending])
+      // Until none is left: an event emitted while waiting (a request ending during shutdown) counts too.
+      while (pending.size > 0) await Promise.all([...pending])
     },
     list: (query) => store.listAuditEvents(query)
   }

@@ -14,12 +14,13 @@ export type AuditEventName =
   | 'user_disabled'
   | 'user_enabled'
   | 'user_deleted'
+  | 'login_failures_cleared'
 
 export interface AuditEvent {
   event: AuditEventName
   userId?: string
   sessionId?: string
-  /** The username as typed, for login failures and lockouts (never a password). */
+  /** register: the username as typed; login failures and lockouts: the normalised username of an existing account only (never a name as typed: it may be a password). */
   username?: string
   /** Category only: unknown_user, wrong_password, throttled. */
   reason?: string

@@ -1,9 +1,6 @@
 import { createRevocationTable } from './revocation-table.js'
 import type { Revocation, Store } from './storage/types.js'
 
-/** How far back each sync looks again, to catch revocations committed late or by skewed clocks. */
-const SYNC_OVERLAP_MS = 10_000
-
 export interface RevocationViewOptions {
   store: Store
   now: () => number
@@ -14,8 +11,9 @@ export interface RevocationViewOptions {
 /**
  * The in-memory view of revoked sessions that the guard consults on every request: a lookup in a
  * table outside the V8 heap (revocation-table.ts), never a storage call. Revocations are written
- * to storage by the session service; every instance pulls recent ones on an interval, so a logout
- * on one instance reaches the others.
+ * to storage by the session service; every instance pulls the ones recorded since its last sync
+ * on an interval, by the cursor the store gives (never by revokedAt: a record with any revokedAt
+ * is seen), so a logout on one instance reaches the others.
  */
 export interface RevocationView {
   isRevoked (sessionId: string): boolean
@@ -40,10 +38,11 @@ export function createRevocationView ({ store, now, syncIntervalMs, onSyncError 
     for (const { sessionId, expiresAt } of revocations) revoked.add(sessionId, expiresAt.getTime())
   }
 
-  async function pull (since: number): Promise<void> {
+  async function pull (after: number): Promise<void> {
     const startedAt = now()
-    add(await store.listRevocationsSince(new Date(since), new Date(startedAt)))
-    cursor = startedAt - SYNC_OVERLAP_MS
+    const page = await store.listRevocationsAfter(after, new Date(startedAt))
+    add(page.revocations)
+    cursor = Math.max(cursor, page.cursor)
     revoked.pruneExpired(startedAt)
   }
 

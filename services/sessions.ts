@@ -14,6 +14,15 @@ export interface TokenPair {
 
 export interface ClientInfo { userAgent?: string | undefined, ip?: string | undefined }
 
+/**
+ * Rotated refresh tokens kept per session for reuse detection: a stolen token replayed after the
+ * session rotated up to this many times more still ends the session. At one rotation per access
+ * token lifetime (15 min by default) that covers a thief and a victim refreshing apart for about
+ * 8 hours; an older replay is refused as an unknown token, without ending the session. Without a
+ * limit a long-lived session kept every hash it ever had (one per refresh, until it expires).
+ */
+export const ROTATED_TOKENS_KEPT = 32
+
 export interface SessionServiceOptions {
   store: Store
   tokens: TokenService
@@ -22,6 +31,8 @@ export interface SessionServiceOptions {
   refreshTokenTtl: number
   /** Seconds during which a just-rotated refresh token is refused without killing the session. */
   reuseGrace: number
+  /** Active sessions a user may have; starting one more ends the oldest (MAX_SESSIONS_PER_USER). */
+  maxSessionsPerUser?: number
   audit?: AuditSink
 }
 
@@ -36,7 +47,7 @@ export interface SessionService {
 }
 
 export function createSessionService (options: SessionServiceOptions): SessionService {
-  const { store, tokens, revocations, now, refreshTokenTtl, reuseGrace, audit = discardAudit } = options
+  const { store, tokens, revocations, now, refreshTokenTtl, reuseGrace, maxSessionsPerUser = Number.POSITIVE_INFINITY, audit = discardAudit } = options
 
   function pair (user: { id: string, roles: string[] }, sessionId: string, refreshToken: string): TokenPair {
     return {
@@ -47,9 +58,9 @@ export function createSessionService (options: SessionServiceOptions): SessionSe
     }
   }
 
-  /** Every access token of a session was issued before `at` and lives at most accessTokenTtl. */
+  /** Every access token of a session was issued before `at`: the record lasts while any verifier could accept one. */
   function revocationsFor (userId: string, sessionIds: string[], at: Date): Revocation[] {
-    const expiresAt = new Date(at.getTime() + tokens.accessTokenTtl * 1000)
+    const expiresAt = new Date(tokens.acceptedUntil(at.getTime()))
     return sessionIds.map((sessionId) => ({ sessionId, userId, revokedAt: at, expiresAt }))
   }
 
@@ -71,6 +82,18 @@ export function createSessionService (options: SessionServiceOptions): SessionSe
     await store.revokeSession(sessionId, at)
   }
 
+  /** Ends the user's oldest active sessions beyond the limit (never `keep`, the one just started). */
+  async function endSessionsBeyondLimit (userId: string, keep: string, at: Date): Promise<void> {
+    const active = await store.listUserSessions(userId, at)
+    const excess = active.length - maxSessionsPerUser
+    if (excess <= 0) return
+    const oldest = active.filter((session) => session.id !== keep).slice(0, excess)
+    for (const session of oldest) {
+      await revoke(session)
+      audit({ event: 'token_revoked', userId, sessionId: session.id, reason: 'session_limit' })
+    }
+  }
+
   return {
     async start (user, client) {
       const at = new Date(now())
@@ -86,6 +109,7 @@ export function createSessionService (options: SessionServiceOptions): SessionSe
         ip: client.ip ?? null,
         refreshHash: hashRefreshToken(refreshToken)
       })
+      await endSessionsBeyondLimit(user.id, sessionId, at)
       return pair(user, sessionId, refreshToken)
     },
 
@@ -113,7 +137,8 @@ export function createSessionService (options: SessionServiceOptions): SessionSe
         currentHash,
         nextHash: hashRefreshToken(nextToken),
         now: at,
-        expiresAt: new Date(at.getTime() + refreshTokenTtl * 1000)
+        expiresAt: new Date(at.getTime() + refreshTokenTtl * 1000),
+        keepRotated: ROTATED_TOKENS_KEPT
       })
       // Lost the race to a concurrent refresh with the same token: that one got the new pair.
       if (!won) throw new RefreshTokenSupersededError()

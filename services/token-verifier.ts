@@ -3,7 +3,11 @@ import { KID_PATTERN, type KeySet } from './keys.js'
 
 /** Tokens larger than this are refused before any parsing. */
 export const MAX_TOKEN_BYTES = 8192
-/** Allowed clock difference between us and whoever checks our tokens' times. */
+/**
+ * Allowed clock difference between us and whoever checks our tokens' times: a token is accepted
+ * until exp plus this. Revocation records last as long (TokenService.acceptedUntil), so a revoked
+ * token is refused for as long as any verifier of ours would accept it.
+ */
 export const CLOCK_TOLERANCE_SECONDS = 30
 /** Header parameters that would point at a key from outside our own set: never trusted. */
 const FORBIDDEN_HEADER_PARAMS = ['jwk', 'jku', 'x5u', 'x5c', 'crit']
@@ -27,6 +31,8 @@ export interface VerifierOptions {
   audience: string
   /** Verified tokens remembered, so a token seen before costs no signature check (0: none). */
   cacheSize?: number
+  /** Milliseconds since the epoch (Date.now unless a test sets a clock). */
+  now?: () => number
 }
 
 interface Verified {
@@ -59,7 +65,7 @@ type Verify = (token: string) => unknown
  * 7 µs a call measured here). Failures are not remembered: an invalid token always gets the full
  * check, which starts with the b64token syntax, so the guard need not scan the token itself.
  */
-export function createAccessTokenVerifier ({ keys, issuer, audience, cacheSize = 10_000 }: VerifierOptions): Verify {
+export function createAccessTokenVerifier ({ keys, issuer, audience, cacheSize = 10_000, now: clock = Date.now }: VerifierOptions): Verify {
   const verifiersByKid = new Map<string, Verify>()
   for (const key of keys.byKid.values()) {
     verifiersByKid.set(key.kid, createVerifier({
@@ -68,7 +74,9 @@ export function createAccessTokenVerifier ({ keys, issuer, audience, cacheSize =
       allowedIss: issuer,
       allowedAud: audience,
       requiredClaims: ['sub', 'sid', 'jti', 'iat', 'exp', 'iss', 'aud'],
-      clockTolerance: CLOCK_TOLERANCE_SECONDS * 1000,
+      // The times are checked below against our own clock (fast-jwt's is fixed at creation).
+      ignoreExpiration: true,
+      ignoreNotBefore: true,
       cache: false
     }))
   }
@@ -114,7 +122,7 @@ export function createAccessTokenVerifier ({ keys, issuer, audience, cacheSize =
 
   return (token) => {
     if (token.length > MAX_TOKEN_BYTES) throw new TokenRejectedError('token too large')
-    const now = Date.now()
+    const now = clock()
     const key = token.length > CACHE_KEY_CHARS ? token.slice(-CACHE_KEY_CHARS) : token
     const known = verified.get(key)
     if (known !== undefined && known.token === token) {
@@ -126,11 +134,16 @@ export function createAccessTokenVerifier ({ keys, issuer, audience, cacheSize =
     const verify = dot > 0 ? verifierFor(token.slice(0, dot)) : null
     if (verify === null) throw new TokenRejectedError('unknown key or forbidden header')
     const claims = verify(token) as { iat?: unknown, exp?: unknown, nbf?: unknown }
-    // fast-jwt checks exp and nbf with the tolerance but not iat: a token from the future is skew too.
-    if (typeof claims.iat !== 'number' || claims.iat * 1000 > now + CLOCK_TOLERANCE_SECONDS * 1000) {
-      throw new TokenRejectedError('issued in the future')
-    }
+    checkTimes(claims, now)
     remember(key, token, claims, now)
     return claims
   }
+}
+
+/** exp and nbf with the tolerance, and iat as well: a token from the future is skew too. */
+function checkTimes ({ iat, exp, nbf }: { iat?: unknown, exp?: unknown, nbf?: unknown }, now: number): void {
+  const tolerance = CLOCK_TOLERANCE_SECONDS * 1000
+  if (typeof exp !== 'number' || now > exp * 1000 + tolerance) throw new TokenRejectedError('expired')
+  if (nbf !== undefined && (typeof nbf !== 'number' || now < nbf * 1000 - tolerance)) throw new TokenRejectedError('not active yet')
+  if (typeof iat !== 'number' || iat * 1000 > now + tolerance) throw new TokenRejectedError('issued in the future')
 }

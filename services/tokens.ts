@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { InvalidAccessTokenError } from './errors.js'
 import { createRandomPool } from './random-pool.js'
 import { sha256Hex } from './sha256.js'
+import { CLOCK_TOLERANCE_SECONDS } from './token-verifier.js'
 
 /** Marker that tells an access token apart from anything else we might sign. */
 export const ACCESS_TOKEN_TYPE = 'access'
@@ -32,6 +33,11 @@ export interface TokenService {
   issueAccessToken (subject: { userId: string, sessionId: string, roles: string[] }): string
   /** Returns the claims of a valid access token; throws InvalidAccessTokenError otherwise. */
   verifyAccessToken (token: string): AccessClaims
+  /**
+   * The last moment (ms) at which a verifier of ours may still accept an access token issued at
+   * or before `issuedBy` (ms): its exp plus the clock tolerance. A revocation lasts until then.
+   */
+  acceptedUntil (issuedBy: number): number
   readonly accessTokenTtl: number
 }
 
@@ -49,6 +55,8 @@ export function hashRefreshToken (token: string): string {
 export function createTokenService ({ sign, verify, accessTokenTtl }: TokenServiceOptions): TokenService {
   return {
     accessTokenTtl,
+
+    acceptedUntil: (issuedBy) => issuedBy + (accessTokenTtl + CLOCK_TOLERANCE_SECONDS) * 1000,
 
     issueAccessToken ({ userId, sessionId, roles }) {
       return sign({ sub: userId, sid: sessionId, jti: randomUUID(), typ: ACCESS_TOKEN_TYPE, roles })

@@ -1,10 +1,11 @@
 import { newId } from './ids.js'
 import { discardAudit, type AuditSink } from './audit.js'
 import { AppError, InvalidCredentialsError } from './errors.js'
-import { createLoginThrottle, LoginThrottledError } from './login-throttle.js'
+import { createLoginThrottle, LoginThrottledError, type LoginThrottle } from './login-throttle.js'
 import type { PasswordHasher } from './password.js'
 import { assertAcceptablePassword, assertPasswordSize } from './password-policy.js'
 import type { Store, UserRecord } from './storage/types.js'
+import { assertRegistrableUsername, canBeUsername, normalizeUsername } from './usernames.js'
 
 export const DEFAULT_ROLES = ['user']
 
@@ -15,27 +16,26 @@ export interface Registration {
 }
 
 export interface UserService {
-  /** Hashes the password and stores the user; DuplicateUserError when the name is taken. */
+  /** Hashes the password and stores the user; DuplicateUserError when the name is taken, InvalidUsernameError for surrounding whitespace or control characters. */
   register (registration: Registration): Promise<UserRecord>
-  /** Same error, same work for an unknown user and a wrong password. */
+  /** Same error, same work for an unknown user and a wrong password; the name is normalised (normalizeUsername) first. */
   authenticate (username: string, password: string, client?: { ip?: string | undefined }): Promise<UserRecord>
   findById (id: string): Promise<UserRecord | null>
 }
 
-/** Usernames are ASCII letters, digits and ._- (schema-checked); uniqueness ignores case. */
-export function normalizeUsername (username: string): string {
-  return username.normalize('NFKC').toLowerCase()
-}
+export { normalizeUsername } from './usernames.js'
 
-export function createUserService ({ store, password, now, audit = discardAudit }: {
+export function createUserService ({ store, password, now, audit = discardAudit, throttle = createLoginThrottle({ store, now, audit }) }: {
   store: Store
   password: PasswordHasher
   now: () => number
   audit?: AuditSink
+  /** Shared with the account service, whose password change counts failures like a login. */
+  throttle?: LoginThrottle
 }): UserService {
-  const throttle = createLoginThrottle({ store, now, audit, isCredentialFailure: (error) => error instanceof InvalidCredentialsError })
   return {
     async register ({ username, password: plain, email }) {
+      assertRegistrableUsername(username)
       assertAcceptablePassword(plain, username)
       const user: UserRecord = {
         id: newId(),
@@ -52,15 +52,17 @@ export function createUserService ({ store, password, now, audit = discardAudit 
       return user
     },
 
-    async authenticate (username, plain, client = {}) {
+    async authenticate (typed, plain, client = {}) {
       assertPasswordSize(plain)
-      const normalized = normalizeUsername(username)
+      const username = normalizeUsername(typed)
+      const user = canBeUsername(username) ? await store.findUserByUsername(username) : null
+      // Only an existing account is named in the audit: people type passwords into the username field.
+      const who = user === null ? {} : { userId: user.id, username: user.usernameNormalized }
       try {
-        return await throttle.attempt(normalized, client.ip ?? 'unknown', async () => {
-          const user = await store.findUserByUsername(normalized)
+        return await throttle.attempt({ username, ip: client.ip ?? 'unknown', userId: user?.id }, async () => {
           const matches = user === null ? await password.verifyDummy(plain) : await password.verify(user.passwordHash, plain)
           if (user === null || !matches) {
-            audit({ event: 'login_failure', username, reason: user === null ? 'unknown_user' : 'wrong_password', ip: client.ip })
+            audit({ event: 'login_failure', ...who, reason: user === null ? 'unknown_user' : 'wrong_password', ip: client.ip })
             throw new InvalidCredentialsError()
           }
           if (user.disabledAt !== null) throw new AccountDisabledError()
@@ -68,7 +70,7 @@ export function createUserService ({ store, password, now, audit = discardAudit 
           return user
         })
       } catch (error) {
-        if (error instanceof LoginThrottledError) audit({ event: 'login_failure', username, reason: 'throttled', ip: client.ip })
+        if (error instanceof LoginThrottledError) audit({ event: 'login_failure', ...who, reason: 'throttled', ip: client.ip })
         throw error
       }
     },

@@ -15,7 +15,7 @@ const view = (user: UserRecord) => ({
 const denied = errorReplies(401, 403, 503)
 const selfLockout = errorReplyWith(409, 'self_lockout', 'An admin cannot remove their own admin role')
 
-/** The admin API: list, read, set roles, disable / enable, delete. */
+/** The admin API: list, read, set roles, disable / enable, delete, clear failed logins. */
 const adminUsers: FastifyPluginAsyncTypebox = async (fastify) => {
   const { accounts } = fastify
   const meta = (summary: string) => ({ tags: ['admin'], summary, security: BEARER })
@@ -48,6 +48,13 @@ const adminUsers: FastifyPluginAsyncTypebox = async (fastify) => {
     schema: { ...meta('Delete a user (sessions end)'), params: IdParams, response: { 204: NoContent, ...errorReplies(400, 404), 409: selfLockout, ...denied } }
   }, async (request, reply) => {
     await accounts.deleteUser(request.user.sub, request.params.id)
+    return reply.code(204).send(null)
+  })
+
+  fastify.delete('/users/:id/login-failures', {
+    schema: { ...meta('Forget the user\'s failed logins: every client may log in again at once'), params: IdParams, response: { 204: NoContent, ...errorReplies(400, 404), ...denied } }
+  }, async (request, reply) => {
+    await accounts.clearLoginFailures(request.user.sub, request.params.id)
     return reply.code(204).send(null)
   })
 }

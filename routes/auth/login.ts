@@ -11,7 +11,7 @@ const login: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post('/login', {
     bodyLimit: AUTH_BODY_LIMIT,
-    config: { rateLimit: fastify.authRateLimits.login },
+    preValidation: fastify.passwordGuessLimit,
     schema: {
       tags: ['auth'],
       summary: 'Log in with HTTP Basic or JSON credentials; opens a session',

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { BEARER, errorReplies } from '../../schemas/common.js'
 import { Me } from '../../schemas/user.js'
-import { InvalidAccessTokenError } from '../../services/errors.js'
+import { activeUser } from '../../services/active-user.js'
 
 const me: FastifyPluginAsyncTypebox = async (fastify) => {
   const { users } = fastify
@@ -10,8 +10,7 @@ const me: FastifyPluginAsyncTypebox = async (fastify) => {
     schema: { tags: ['auth'], summary: 'The caller\'s account', security: BEARER, response: { 200: Me, ...errorReplies(401, 503) } },
     onRequest: fastify.authenticate
   }, async (request) => {
-    const user = await users.findById(request.user.sub)
-    if (user === null) throw new InvalidAccessTokenError('The user of this token no longer exists')
+    const user = await activeUser(users, request.user.sub)
     return {
       id: user.id,
       username: user.username,

@@ -8,7 +8,7 @@ const password: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post('/password', {
     bodyLimit: AUTH_BODY_LIMIT,
-    config: { rateLimit: fastify.authRateLimits.login },
+    preValidation: fastify.passwordGuessLimit,
     onRequest: fastify.authenticate,
     schema: {
       tags: ['auth'],
@@ -23,7 +23,7 @@ const password: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request, reply) => {
     const { current_password: current, new_password: next } = request.body
-    await accounts.changePassword(request.user.sub, request.user.sid, current, next)
+    await accounts.changePassword(request.user.sub, request.user.sid, current, next, { ip: request.ip })
     return reply.code(204).send(null)
   })
 }

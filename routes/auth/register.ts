@@ -8,7 +8,7 @@ const register: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post('/register', {
     bodyLimit: AUTH_BODY_LIMIT,
-    config: { rateLimit: fastify.authRateLimits.login },
+    config: { rateLimit: fastify.authRateLimits.register },
     schema: {
       tags: ['auth'],
       summary: 'Create an account',

@@ -1,15 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { IdParams, SessionList } from '../../schemas/account.js'
 import { BEARER, errorReplies, NoContent } from '../../schemas/common.js'
+import { activeUser } from '../../services/active-user.js'
 
-/** The caller's own sessions: list them, end one. */
+/** The caller's own sessions: list them, end one (only while the account is active). */
 const sessionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
-  const { accounts } = fastify
+  const { accounts, users } = fastify
 
   fastify.get('/sessions', {
     onRequest: fastify.authenticate,
     schema: { tags: ['auth'], summary: 'The caller\'s active sessions', security: BEARER, response: { 200: SessionList, ...errorReplies(401, 503) } }
   }, async (request) => {
+    await activeUser(users, request.user.sub)
     const sessions = await accounts.listSessions(request.user.sub)
     return {
       sessions: sessions.map((session) => ({
@@ -33,6 +35,7 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       response: { 204: NoContent, ...errorReplies(400, 401, 404, 503) }
     }
   }, async (request, reply) => {
+    await activeUser(users, request.user.sub)
     await accounts.endSession(request.user.sub, request.params.id)
     return reply.code(204).send(null)
   })

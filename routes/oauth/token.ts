@@ -15,7 +15,8 @@ const token: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post('/token', {
     bodyLimit: AUTH_BODY_LIMIT,
-    config: { rateLimit: fastify.authRateLimits.login },
+    config: { rateLimit: fastify.authRateLimits.refresh },
+    preValidation: fastify.passwordGuessLimit,
     schema: {
       tags: ['oauth'],
       summary: 'RFC 6749 token endpoint: password and refresh_token grants (form-encoded or JSON)',

@@ -1,18 +1,19 @@
 import { flatCopy } from '../ids.js'
 import { formatUuid, hashWords, parseUuid, uuidWords } from '../uuid-words.js'
-import type { Revocation } from './types.js'
+import type { Revocation, RevocationPage } from './types.js'
 
 /**
- * The memory store's revocation records, in columns of typed arrays sorted by revokedAt, so that
- * a sync reads only the tail and no record is a V8 heap object.
+ * The memory store's revocation records, in columns of typed arrays in the order they were
+ * recorded, each numbered by a sequence, so that a sync reads only the records after its cursor
+ * (whatever their revokedAt says) and no record is a V8 heap object.
  *
  * Held as objects (the record, two Dates, the id strings, an entry in a Set of ids), a million
  * records took about 369 bytes of heap each, and every full garbage collection had millions of
  * objects to mark: under load, the server holding them spent up to 18 % of its time collecting
- * (bench, rows 7b and 7c, 2026-11-27). Here a record is 49 bytes of columns and two index slots,
- * 60 bytes each at a million; a prune of a million records takes about 30 ms against about 90.
+ * (bench, rows 7b and 7c, 2026-11-27). Here a record is 57 bytes of columns and two index slots,
+ * 68 bytes each at a million; a prune of a million records takes about 30 ms against about 90.
  * Listing costs more: each id is formatted back into a new string, 0.3 to 1 µs a record against
- * 0.15 for copying objects that held theirs. A sync pays that for its last seconds of records. A
+ * 0.15 for copying objects that held theirs. A sync pays that only for the records after its cursor. A
  * full listing (0.4-0.5 s for 500,000) never happens at start-up: the store starts empty with its
  * process.
  *
@@ -36,10 +37,10 @@ const EMPTY = -1
 const DELETED = -2
 
 export interface RevocationLog {
-  /** Adds the record unless its session is already recorded; false for a repeat. */
+  /** Adds the record, numbered after every earlier one, unless its session is already recorded; false for a repeat. */
   add (revocation: Revocation): boolean
-  /** Copies of the records revoked at or after `since` and alive at `now`, oldest first. */
-  listSince (since: number, now: number): Revocation[]
+  /** Copies of the records numbered after `cursor` and alive at `now`, in record order, and the last number given. */
+  listAfter (cursor: number, now: number): RevocationPage
   /** Drops every record expired at `now`, wherever it is; returns how many went. */
   prune (now: number): number
   readonly size: number
@@ -57,6 +58,9 @@ function capacityFor (size: number): number {
 export function createRevocationLog (): RevocationLog {
   let capacity = MIN_CAPACITY
   let length = 0
+  /** The number of the newest record ever added (records keep theirs; pruning leaves gaps). */
+  let lastSequence = 0
+  let sequences = new Float64Array(capacity)
   let revokedAt = new Float64Array(capacity)
   let expiresAt = new Float64Array(capacity)
   let ids = new Int32Array(capacity * WORDS)
@@ -91,6 +95,9 @@ export function createRevocationLog (): RevocationLog {
 
   /** Moves the records into columns with room for `newCapacity` of them. */
   function resize (newCapacity: number): void {
+    const newSequences = new Float64Array(newCapacity)
+    newSequences.set(sequences.subarray(0, length))
+    sequences = newSequences
     const newRevokedAt = new Float64Array(newCapacity)
     const newExpiresAt = new Float64Array(newCapacity)
     const newIds = new Int32Array(newCapacity * WORDS)
@@ -107,28 +114,16 @@ export function createRevocationLog (): RevocationLog {
     rebuildIndex()
   }
 
-  /** The first position whose record was revoked after `time` (or at it, with `orAt`). */
-  function positionAfter (time: number, orAt: boolean): number {
+  /** The first position whose record is numbered after `cursor`. */
+  function positionAfter (cursor: number): number {
     let low = 0
     let high = length
     while (low < high) {
       const middle = (low + high) >>> 1
-      const at = revokedAt[middle] ?? 0
-      if (at < time || (!orAt && at === time)) low = middle + 1
+      if ((sequences[middle] ?? 0) <= cursor) low = middle + 1
       else high = middle
     }
     return low
-  }
-
-  /** Opens a gap at `position` for a record revoked before the newest one (rare: a clock set back). */
-  function openGap (position: number): void {
-    revokedAt.copyWithin(position + 1, position, length)
-    expiresAt.copyWithin(position + 1, position, length)
-    flags.copyWithin(position + 1, position, length)
-    ids.copyWithin((position + 1) * WORDS, position * WORDS, length * WORDS)
-    for (let slot = 0; slot < index.length; slot++) {
-      if ((index[slot] ?? EMPTY) >= position) index[slot] = (index[slot] ?? 0) + 1
-    }
   }
 
   /** Stores an id at word `at` of the ids: its four words, or its position in `texts`; true for a text. */
@@ -160,6 +155,7 @@ export function createRevocationLog (): RevocationLog {
   /** Moves the records at [from, to) to start at `target` (at or before `from`). */
   function moveRecords (from: number, to: number, target: number): void {
     if (target === from) return
+    sequences.copyWithin(target, from, to)
     revokedAt.copyWithin(target, from, to)
     expiresAt.copyWithin(target, from, to)
     flags.copyWithin(target, from, to)
@@ -189,9 +185,7 @@ export function createRevocationLog (): RevocationLog {
       if (holds(sessionId)) return false
       if (length === capacity) resize(capacity * 2)
       else if (length + deletedSlots >= capacity) rebuildIndex()
-      const time = revoked.getTime()
-      const position = length === 0 || (revokedAt[length - 1] ?? 0) <= time ? length : positionAfter(time, false)
-      if (position < length) openGap(position)
+      const position = length
       const at = position * WORDS
       let flag = 0
       if (storeId(sessionId, at)) {
@@ -202,18 +196,19 @@ export function createRevocationLog (): RevocationLog {
       }
       if (storeId(userId, at + 4)) flag |= USER_AS_TEXT
       flags[position] = flag
-      revokedAt[position] = time
+      sequences[position] = ++lastSequence
+      revokedAt[position] = revoked.getTime()
       expiresAt[position] = expires.getTime()
       length++
       return true
     },
 
-    listSince (since, now) {
-      const list: Revocation[] = []
-      for (let position = positionAfter(since, true); position < length; position++) {
-        if ((expiresAt[position] ?? 0) > now) list.push(recordAt(position))
+    listAfter (cursor, now) {
+      const revocations: Revocation[] = []
+      for (let position = positionAfter(cursor); position < length; position++) {
+        if ((expiresAt[position] ?? 0) > now) revocations.push(recordAt(position))
       }
-      return list
+      return { revocations, cursor: lastSequence }
     },
 
     prune (now) {
@@ -260,6 +255,6 @@ export function createRevocationLog (): RevocationLog {
     },
 
     get size () { return length },
-    get byteLength () { return revokedAt.byteLength + expiresAt.byteLength + ids.byteLength + flags.byteLength + index.byteLength }
+    get byteLength () { return sequences.byteLength + revokedAt.byteLength + expiresAt.byteLength + ids.byteLength + flags.byteLength + index.byteLength }
   }
 }

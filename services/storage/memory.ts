@@ -41,6 +41,17 @@ export function createMemoryStore (): Store {
     return 1 + hashes.size
   }
 
+  /** A session's hashes are in issue order: keeps the current token and the `keepRotated` before it. */
+  function forgetOldTokens (sessionId: string, keepRotated: number): void {
+    const hashes = tokenHashesBySession.get(sessionId)
+    if (hashes === undefined) return
+    for (const hash of hashes) {
+      if (hashes.size <= keepRotated + 1) break
+      hashes.delete(hash)
+      refreshTokens.delete(hash)
+    }
+  }
+
   function revoke (session: SessionRecord, now: Date): boolean {
     if (session.revokedAt !== null) return false
     session.revokedAt = now
@@ -107,7 +118,7 @@ export function createMemoryStore (): Store {
       return { session: copySession(session), rotatedAt: entry.rotatedAt }
     },
 
-    async rotateRefreshToken ({ sessionId, currentHash, nextHash, now, expiresAt }: Rotation) {
+    async rotateRefreshToken ({ sessionId, currentHash, nextHash, now, expiresAt, keepRotated }: Rotation) {
       const entry = refreshTokens.get(currentHash)
       const session = sessions.get(sessionId)
       if (entry === undefined || session === undefined) return false
@@ -115,6 +126,7 @@ export function createMemoryStore (): Store {
       entry.rotatedAt = now
       refreshTokens.set(nextHash, { sessionId, rotatedAt: null })
       addToIndex(tokenHashesBySession, sessionId, nextHash)
+      forgetOldTokens(sessionId, keepRotated)
       session.lastUsedAt = now
       session.expiresAt = expiresAt
       return true
@@ -152,8 +164,8 @@ export function createMemoryStore (): Store {
       for (const revocation of list) revocations.add(revocation)
     },
 
-    async listRevocationsSince (since, now) {
-      return revocations.listSince(since.getTime(), now.getTime())
+    async listRevocationsAfter (cursor, now) {
+      return revocations.listAfter(cursor, now.getTime())
     },
 
     async recordLoginFailures (keys, at, expiresAt) {

@@ -1,5 +1,6 @@
 import type { Collection, Db, Document } from 'mongodb'
 import { MongoServerError } from 'mongodb'
+import { moveLegacyRevocations, type RevocationLogDoc } from './mongodb-revocations.js'
 import type { SessionRecord, UserRecord } from './types.js'
 
 export interface UserDoc {
@@ -31,12 +32,18 @@ export interface SessionDoc {
  * One document per issued refresh token, never updated. `previous` is the hash this token
  * replaced (`session:<id>` for a session's first token) under a unique index: a token is retired
  * exactly when some token names it as `previous`, and rotation is a single insert that one
- * concurrent caller wins.
+ * concurrent caller wins. So old tokens are only ever forgotten from the start of the chain: a
+ * token whose successor was deleted would count as current again.
  */
 export interface RefreshTokenDoc {
   _id: string
   sessionId: string
   previous: string
+  /**
+   * 0 for a session's first token, one more for each rotation (absent on tokens stored before it
+   * existed: older than any token that has one). Forgetting old tokens deletes the lowest ones.
+   */
+  generation?: number
   createdAt: Date
   /**
    * When this token would expire unused (the session's expiry when it was issued); the record goes
@@ -46,6 +53,7 @@ export interface RefreshTokenDoc {
   expiresAt: Date
 }
 
+/** The revocations of databases from before the numbered log (mongodb-revocations.ts): moved there at start-up. */
 export interface RevocationDoc {
   /** The session id: one record per session. */
   _id: string
@@ -79,7 +87,7 @@ export interface MongoCollections {
   users: Collection<UserDoc>
   sessions: Collection<SessionDoc>
   refreshTokens: Collection<RefreshTokenDoc>
-  revocations: Collection<RevocationDoc>
+  revocationLog: Collection<RevocationLogDoc>
   loginFailures: Collection<LoginFailureDoc>
   auditEvents: Collection<AuditDoc>
 }
@@ -89,7 +97,7 @@ export function mongoCollections (db: Db): MongoCollections {
     users: db.collection<UserDoc>('users'),
     sessions: db.collection<SessionDoc>('sessions'),
     refreshTokens: db.collection<RefreshTokenDoc>('refreshTokens'),
-    revocations: db.collection<RevocationDoc>('revocations'),
+    revocationLog: db.collection<RevocationLogDoc>('revocationLog'),
     loginFailures: db.collection<LoginFailureDoc>('loginFailures'),
     auditEvents: db.collection<AuditDoc>('auditEvents')
   }
@@ -104,19 +112,21 @@ const NOT_IMPLEMENTED = 238
  * 1.24), expiresAt gets a plain index and the periodic pruneExpired job deletes expired records.
  */
 export async function ensureMongoIndexes (db: Db): Promise<{ ttl: boolean }> {
-  const { users, sessions, refreshTokens, revocations, loginFailures, auditEvents } = mongoCollections(db)
+  const { users, sessions, refreshTokens, revocationLog, loginFailures, auditEvents } = mongoCollections(db)
   await users.createIndex({ usernameNormalized: 1 }, { unique: true, name: 'usernameNormalized_unique' })
   await sessions.createIndex({ userId: 1, createdAt: 1 }, { name: 'userId_createdAt' })
   await refreshTokens.createIndex({ previous: 1 }, { unique: true, name: 'previous_unique' })
   await refreshTokens.createIndex({ sessionId: 1 }, { name: 'sessionId' })
-  await revocations.createIndex({ revokedAt: 1 }, { name: 'revokedAt' })
+  await revocationLog.createIndex({ sessionId: 1 }, { unique: true, name: 'sessionId_unique' })
+  // Never a TTL index: the record holding the greatest number must stay (mongodb-revocations.ts).
+  await revocationLog.createIndex({ expiresAt: 1 }, { name: 'expiresAt' })
   await loginFailures.createIndex({ key: 1, seq: 1 }, { unique: true, name: 'key_seq_unique' })
   await loginFailures.createIndex({ key: 1, at: 1 }, { name: 'key_at' })
   await auditEvents.createIndex({ userId: 1, _id: -1 }, { name: 'userId_id' })
   let ttl = await expiryIndex(sessions, true)
   ttl = await expiryIndex(refreshTokens, ttl)
-  ttl = await expiryIndex(revocations, ttl)
   ttl = await expiryIndex(loginFailures, ttl)
+  await moveLegacyRevocations(db, revocationLog)
   return { ttl }
 }
 

@@ -4,10 +4,11 @@ import { DuplicateUserError } from '../errors.js'
 import { mongoAccounts } from './mongodb-accounts.js'
 import { mongoAudit } from './mongodb-audit.js'
 import { mongoCollections, toSession, toUser, type RefreshTokenDoc, type SessionDoc } from './mongodb-collections.js'
-import { isDuplicateKey, isOnlyDuplicateKeys } from './mongodb-errors.js'
+import { isDuplicateKey } from './mongodb-errors.js'
 import { mongoLoginFailures } from './mongodb-login-failures.js'
+import { mongoRevocations, pruneRevocationLog } from './mongodb-revocations.js'
 import { createMongoRunner } from './mongodb-runner.js'
-import type { Revocation, Store } from './types.js'
+import type { Store } from './types.js'
 
 export interface MongoStoreOptions {
   /** Time budget of one operation (STORAGE_TIMEOUT_MS); also sent as maxTimeMS. */
@@ -17,7 +18,7 @@ export interface MongoStoreOptions {
 /**
  * The store over a MongoDB `Db` (`fastify.mongo.db` from @fastify/mongodb); run
  * ensureMongoIndexes first. String `_id`s: our UUIDs for users and sessions, the SHA-256 hash
- * for refresh tokens, the session id for revocations.
+ * for refresh tokens; numbers for the revocation log (mongodb-revocations.ts).
  *
  * Races are decided by unique indexes only, never by a conditional update: rotation is one insert
  * that exactly one concurrent caller wins (see RefreshTokenDoc). On MongoDB a single
@@ -28,7 +29,7 @@ export interface MongoStoreOptions {
  */
 export function createMongoStore (db: Db, { timeoutMs }: MongoStoreOptions): Store {
   const collections = mongoCollections(db)
-  const { users, sessions, refreshTokens, revocations, loginFailures, auditEvents } = collections
+  const { users, sessions, refreshTokens, revocationLog, loginFailures, auditEvents } = collections
   const operation = createMongoRunner(timeoutMs)
 
   const findUser = (filter: { _id: string } | { usernameNormalized: string }) => operation(async (call) => {
@@ -57,7 +58,7 @@ export function createMongoStore (db: Db, { timeoutMs }: MongoStoreOptions): Sto
     createSession: ({ refreshHash, id, userId, createdAt, lastUsedAt, expiresAt, userAgent, ip }) => operation(async (call) => {
       await sessions.insertOne({ _id: id, userId, createdAt, lastUsedAt, expiresAt, revokedAt: null, userAgent, ip }, call.write())
       // Written second: if it fails, the session has no token and can never be used.
-      await refreshTokens.insertOne({ _id: refreshHash, sessionId: id, previous: `session:${id}`, createdAt, expiresAt }, call.write())
+      await refreshTokens.insertOne({ _id: refreshHash, sessionId: id, previous: `session:${id}`, generation: 0, createdAt, expiresAt }, call.write())
     }),
 
     findRefreshToken: (hash) => operation(async (call) => {
@@ -70,7 +71,7 @@ export function createMongoStore (db: Db, { timeoutMs }: MongoStoreOptions): Sto
       return { session: toSession(session), rotatedAt: successor?.createdAt ?? null }
     }),
 
-    rotateRefreshToken: ({ sessionId, currentHash, nextHash, now, expiresAt }) => operation(async (call) => {
+    rotateRefreshToken: ({ sessionId, currentHash, nextHash, now, expiresAt, keepRotated }) => operation(async (call) => {
       const [token, successor, session] = await Promise.all([
         refreshTokens.findOne({ _id: currentHash }, call.read),
         refreshTokens.findOne({ previous: currentHash }, { ...call.read, projection: { _id: 1 } }),
@@ -82,14 +83,25 @@ export function createMongoStore (db: Db, { timeoutMs }: MongoStoreOptions): Sto
       // the whole document can undo a revokeSession landing in the same milliseconds.)
       const slid = await sessions.updateOne({ _id: sessionId, revokedAt: null }, { $set: { lastUsedAt: now, expiresAt } }, call.write())
       if (slid.matchedCount !== 1) return false
-      const next: RefreshTokenDoc = { _id: nextHash, sessionId, previous: currentHash, createdAt: now, expiresAt }
+      const generation = (token.generation ?? 0) + 1
+      const next: RefreshTokenDoc = { _id: nextHash, sessionId, previous: currentHash, generation, createdAt: now, expiresAt }
       try {
         await refreshTokens.insertOne(next, call.write())
-        return true
       } catch (error) {
         if (isDuplicateKey(error)) return false
         throw error
       }
+      // The chain's start, up to the newest token to forget: never a token whose predecessor stays.
+      const forgetUpTo = generation - keepRotated - 1
+      if (forgetUpTo >= 0) {
+        const old = { sessionId, $or: [{ generation: { $lte: forgetUpTo } }, { generation: { $exists: false } }] }
+        try {
+          await refreshTokens.deleteMany(old, call.write())
+        } catch {
+          // The rotation is committed and must be reported so; the next rotation deletes these too.
+        }
+      }
+      return true
     }),
 
     revokeSession: (sessionId, now) => operation(async (call) =>
@@ -115,22 +127,7 @@ export function createMongoStore (db: Db, { timeoutMs }: MongoStoreOptions): Sto
       return docs.map(toSession)
     }),
 
-    recordRevocations: (list) => operation(async (call) => {
-      if (list.length === 0) return
-      const docs = list.map(({ sessionId, userId, revokedAt, expiresAt }) => ({ _id: sessionId, userId, revokedAt, expiresAt }))
-      try {
-        // Unordered: every new session id goes in; one already recorded keeps its first record.
-        await revocations.insertMany(docs, { ...call.write(), ordered: false })
-      } catch (error) {
-        if (!isOnlyDuplicateKeys(error)) throw error
-      }
-    }),
-
-    listRevocationsSince: (since, now) => operation(async (call) => {
-      const docs = await revocations.find({ revokedAt: { $gte: since }, expiresAt: { $gt: now } }, call.read).sort({ revokedAt: 1, _id: 1 }).toArray()
-      return docs.map((doc): Revocation => ({ sessionId: doc._id, userId: doc.userId, revokedAt: doc.revokedAt, expiresAt: doc.expiresAt }))
-    }),
-
+    ...mongoRevocations(revocationLog, operation),
     ...mongoLoginFailures(loginFailures, operation),
     ...mongoAudit(auditEvents, operation),
 
@@ -139,7 +136,7 @@ export function createMongoStore (db: Db, { timeoutMs }: MongoStoreOptions): Sto
       const results = [
         await sessions.deleteMany(expired, call.write()),
         await refreshTokens.deleteMany(expired, call.write()),
-        await revocations.deleteMany(expired, call.write()),
+        { deletedCount: await pruneRevocationLog(revocationLog, now, call) },
         await loginFailures.deleteMany(expired, call.write())
       ]
       return results.reduce((sum, result) => sum + result.deletedCount, 0)

@@ -74,6 +74,11 @@ export interface Rotation {
   nextHash: string
   now: Date
   expiresAt: Date
+  /**
+   * Rotated tokens of the session to keep, the newest, so that their replay is recognised as reuse;
+   * older ones are forgotten (a replay of one is then just an unknown token).
+   */
+  keepRotated: number
 }
 
 export interface Revocation {
@@ -82,6 +87,13 @@ export interface Revocation {
   revokedAt: Date
   /** After this, every access token of the session has expired anyway: the record may go. */
   expiresAt: Date
+}
+
+/** What listRevocationsAfter read: records in the order they were recorded, and where the next read starts. */
+export interface RevocationPage {
+  revocations: Revocation[]
+  /** Pass it to the next call; it never moves back. */
+  cursor: number
 }
 
 /** A stored audit event (AUDIT_LOG=storage). */
@@ -134,10 +146,18 @@ export interface Store {
   /** Active (not revoked, not expired at `now`) sessions of a user, oldest first. */
   listUserSessions (userId: string, now: Date): Promise<SessionRecord[]>
 
-  /** Records revocations (idempotent per session id). */
+  /**
+   * Records revocations (idempotent per session id). The store numbers each new record after every
+   * record already readable: a record can never become readable behind a cursor that a reader has
+   * already been given, whatever its revokedAt and however writers on other instances interleave.
+   */
   recordRevocations (revocations: Revocation[]): Promise<void>
-  /** Revocations with revokedAt >= since that have not expired at `now`, oldest first. */
-  listRevocationsSince (since: Date, now: Date): Promise<Revocation[]>
+  /**
+   * The records numbered after `cursor` (0: all) that have not expired at `now`, in record order,
+   * with the cursor for the next call. Each instance syncs its view with this, so a revocation
+   * recorded anywhere reaches every instance on its next sync.
+   */
+  listRevocationsAfter (cursor: number, now: Date): Promise<RevocationPage>
 
   /**
    * Records one failed login for each key (race-safe: concurrent failures are all counted) and
@@ -154,7 +174,11 @@ export interface Store {
   /** Audit events, newest first, optionally of one user, at most `limit`. */
   listAuditEvents (query: AuditQuery): Promise<AuditRecord[]>
 
-  /** Deletes expired sessions, refresh tokens, revocations and login failures; returns how many records went. */
+  /**
+   * Deletes expired sessions, refresh tokens, revocations and login failures; returns how many
+   * records went. A store may keep its newest revocation record even expired (to number the next
+   * one); listRevocationsAfter never returns an expired one.
+   */
   pruneExpired (now: Date): Promise<number>
   /** Resolves when the backend answers; throws StorageUnavailableError otherwise. */
   ping (): Promise<void>

@@ -30,7 +30,7 @@ withDatabaseServer(t, 'MONGODB_URL', async (t, serverUrl) => {
       { key: { previous: 1 }, unique: true, expireAfterSeconds: undefined },
       { key: { sessionId: 1 }, unique: false, expireAfterSeconds: undefined }
     ])
-    t.same(await indexes('revocations'), [expiry, { key: { revokedAt: 1 }, unique: false, expireAfterSeconds: undefined }])
+    t.same(await indexes('revocationLog'), [{ key: { expiresAt: 1 }, unique: false, expireAfterSeconds: undefined }, { key: { sessionId: 1 }, unique: true, expireAfterSeconds: undefined }], 'no TTL index: the newest record must stay')
     t.same(await indexes('loginFailures'), [
       expiry,
       { key: { key: 1, at: 1 }, unique: false, expireAfterSeconds: undefined },

@@ -145,7 +145,7 @@ withDatabaseServer(t, 'MYSQL_URL', async (t, serverUrl) => {
     t.same(applied, VERSIONS.filter((version) => version > 3), 'only the versions after release 1.0')
     t.match(await store.findUserByUsername('old'), { username: 'Old', roles: ['user'], createdAt, disabledAt: null })
     const now = new Date()
-    t.equal(await store.rotateRefreshToken({ sessionId: '00000000-0000-4000-8000-0000000000aa', currentHash: 'a'.repeat(64), nextHash: 'b'.repeat(64), now, expiresAt: new Date(now.getTime() + 60_000) }), true,
+    t.equal(await store.rotateRefreshToken({ sessionId: '00000000-0000-4000-8000-0000000000aa', currentHash: 'a'.repeat(64), nextHash: 'b'.repeat(64), now, expiresAt: new Date(now.getTime() + 60_000), keepRotated: 5 }), true,
       'the old session rotates its refresh token')
   })
 

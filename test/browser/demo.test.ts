@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
@@ -6,8 +5,8 @@ import type { FastifyInstance } from 'fastify'
 import { chromium, type Browser, type BrowserContext } from 'playwright-core'
 import t, { type Test } from 'tap'
 import { build } from '../helper.js'
+import { CHROMIUM_PATH, chromiumInstalled } from './chromium.js'
 
-const CHROMIUM = '/usr/bin/chromium'
 const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts')
 /** Upper bound for anything the page does after a click (one request to a local server). */
 const WAIT_MS = 10_000
@@ -87,15 +86,11 @@ async function openDemo (t: Test, browser: Browser, url: string) {
   }
 }
 
-if (!existsSync(CHROMIUM)) {
-  const reason = `${CHROMIUM} is missing: install it with .ci/browser.sh (Debian package chromium)`
-  if (process.env.CI) t.fail(reason)
-  else t.plan(0, reason)
-} else {
+if (chromiumInstalled(t)) {
   let browser: Browser
   t.before(async () => {
     browser = await chromium.launch({
-      executablePath: CHROMIUM,
+      executablePath: CHROMIUM_PATH,
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run',
         // A host name that is not localhost, still on loopback: see the plain-HTTP host test.
         `--host-resolver-rules=MAP ${OTHER_HOST} 127.0.0.1`]

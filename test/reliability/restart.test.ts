@@ -3,7 +3,7 @@ import t from 'tap'
 import { forEachAdapter } from '../adapters/databases.js'
 import { bearer, build, login, register, type Pair } from '../helper.js'
 
-/** FREE_FAILURES_PER_IP in services/login-throttle.ts: the 6th attempt from one IP is refused. */
+/** FREE_FAILURES_PER_CLIENT in services/login-throttle.ts: the 6th attempt from one IP is refused. */
 const FREE_FAILURES = 5
 
 const hello = (app: FastifyInstance, pair: Pair) => app.inject({ url: '/protected/hello', headers: bearer(pair.access_token) })

@@ -33,14 +33,14 @@ t.test('audit trail - AUDIT_LOG=storage: every event of a flow, newest first, by
   t.equal(next, null)
   const mine = events.filter((entry) => entry.user_id === user.id || entry.details.username === user.username)
   t.same(mine.map((entry) => entry.event), ['logout', 'login_success', 'login_failure', 'register'], 'newest first')
-  t.match(mine[2], { user_id: null, details: { username: user.username, reason: 'wrong_password' } })
+  t.match(mine[2], { user_id: user.id, details: { username: user.username.toLowerCase(), reason: 'wrong_password' } }, 'a failure names an existing account by id and normalised name')
   t.match(mine[0], { user_id: user.id, details: { session_id: /^[0-9a-f-]{36}$/ } })
   for (const entry of events) t.ok(Number.isFinite(Date.parse(entry.at)), `${entry.event}: a time`)
   const body = res.body
   for (const secret of [PASSWORD, 'not the password at all', pair.access_token, pair.refresh_token]) t.notOk(body.includes(secret), 'no password or token stored')
 
   const byUser = (await audit(`?user_id=${user.id}`)).json() as { events: Entry[] }
-  t.same(byUser.events.map((entry) => entry.event), ['logout', 'login_success', 'register'])
+  t.same(byUser.events.map((entry) => entry.event), ['logout', 'login_success', 'login_failure', 'register'])
 
   const first = (await audit('?limit=2')).json() as { events: Entry[], next: string }
   t.same(first.events, events.slice(0, 2))

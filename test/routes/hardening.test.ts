@@ -80,12 +80,10 @@ t.test('IP rate limit - 429 with Retry-After and JSON once RATE_LIMIT_AUTH_MAX i
   t.notOk(refreshes.includes(429), 'refresh has its own, three times larger budget')
   t.equal((await app.inject({ method: 'POST', url: '/auth/refresh', payload: { refresh_token: 'x' } })).statusCode, 429)
   // Another username: 'whoever' has used up its per-account free failures from this address,
-  // and that throttle's 429 would hide whether the IP limiter of this route counts separately.
+  // and that throttle's 429 would hide whether the IP limiter counts the token endpoint too.
   const token = () => app.inject({ method: 'POST', url: '/oauth/token', payload: { grant_type: 'password', username: 'somebody', password: 'wrong password' } })
-  const tokenCodes = []
-  for (let i = 0; i < 4; i++) tokenCodes.push((await token()).statusCode)
-  t.same(tokenCodes, [400, 400, 400, 429], 'the token endpoint has its own budget')
   const tokenLimited = await token()
+  t.equal(tokenLimited.statusCode, 429, 'the password grant shares the budget the logins spent')
   t.match(tokenLimited.json(), { error: 'rate_limited', error_description: /from this address/ }, 'the IP limiter, in the OAuth error shape')
   t.match(tokenLimited.headers['retry-after'], /^\d+$/)
 })

@@ -57,14 +57,30 @@ t.test('lockout - unknown usernames are counted and locked exactly like existing
   t.same(await run(user.username), await run('no_such_user_here'), 'same statuses, same Retry-After, same bodies')
 })
 
-t.test('lockout - keyed on username and IP, with a looser ceiling per username across IPs', async (t) => {
+t.test('lockout - keyed on username and IP, with a ceiling per username that binds only clients the account does not know', async (t) => {
   const { app, login } = await setup(t)
   const user = await register(app)
+  t.equal((await login(user.username, PASSWORD, '192.0.2.44')).statusCode, 200, 'the owner logs in from home')
   for (let i = 0; i < 6; i++) await login(user.username, 'wrong password', '198.51.100.1')
   t.equal((await login(user.username, PASSWORD, '198.51.100.1')).statusCode, 429, 'the attacker\'s address is locked')
-  t.equal((await login(user.username, PASSWORD, '192.0.2.44')).statusCode, 200, 'the user, elsewhere, is not')
+  t.equal((await login(user.username, PASSWORD, '192.0.2.55')).statusCode, 200, 'the user, elsewhere, is not')
   for (let ip = 0; ip < 50; ip++) await login(user.username, 'wrong password', `10.1.${ip}.1`)
-  t.equal((await login(user.username, PASSWORD, '192.0.2.99')).statusCode, 429, '50 failures from many addresses lock the username everywhere')
+  t.equal((await login(user.username, PASSWORD, '192.0.2.99')).statusCode, 429, '50 failures from many addresses lock the username for new clients')
+  t.equal((await login(user.username, 'wrong password', '10.2.0.1')).statusCode, 429, 'a fresh attacker address gets no guess')
+  t.equal((await login(user.username, PASSWORD, '192.0.2.44')).statusCode, 200, 'a client that logged in before still gets in')
+  t.equal((await login(user.username, PASSWORD, '192.0.2.55')).statusCode, 200, 'so does the other one')
+  t.equal((await login(user.username, PASSWORD, '192.0.2.99')).statusCode, 429, 'the owner\'s success does not reset the ceiling for unknown clients')
+  t.equal((await login(user.username, 'wrong password', '192.0.2.44')).statusCode, 401, 'a known client still has its own budget')
+})
+
+t.test('lockout - an IPv6 client is one client per /64, an IPv4-mapped one is its IPv4 address', async (t) => {
+  const { app, login } = await setup(t)
+  const user = await register(app)
+  for (let i = 1; i <= 5; i++) t.equal((await login(user.username, 'wrong password', `2001:db8::${i}`)).statusCode, 401)
+  t.equal((await login(user.username, PASSWORD, '2001:db8:0:0:ffff::2')).statusCode, 429, 'another address of the /64 shares its budget')
+  t.equal((await login(user.username, PASSWORD, '2001:db8:0:1::1')).statusCode, 200, 'the next /64 does not')
+  for (let i = 0; i < 5; i++) await login(user.username, 'wrong password', '::ffff:198.51.100.9')
+  t.equal((await login(user.username, PASSWORD, '198.51.100.9')).statusCode, 429, 'mapped and plain IPv4 are one client')
 })
 
 t.test('lockout - concurrent guesses for one username are counted one by one', async (t) => {

@@ -61,6 +61,33 @@ t.test('audit trail - logs every event, stores it without waiting, flush waits f
   t.same(logged, ['register', 'login_success', 'logout'], 'still logged')
 })
 
+t.test('audit trail - flush also waits for the writes of events emitted while it waits', async (t) => {
+  const memory = createMemoryAudit()
+  const gates: Array<() => void> = []
+  const trail = createAuditTrail({
+    store: {
+      recordAuditEvents: async (records) => {
+        await new Promise<void>((resolve) => gates.push(resolve))
+        await memory.recordAuditEvents(records)
+      },
+      listAuditEvents: memory.listAuditEvents
+    },
+    now: () => 0,
+    log: () => {},
+    onWriteError: (error) => { throw error }
+  })
+  trail.sink({ event: 'logout', userId: 'u1' })
+  let flushed = false
+  const flushing = trail.flush().then(() => { flushed = true })
+  trail.sink({ event: 'logout', userId: 'u2' })
+  gates.shift()?.()
+  await new Promise((resolve) => setImmediate(resolve))
+  t.equal(flushed, false, 'the second write is still in flight')
+  gates.shift()?.()
+  await flushing
+  t.same((await trail.list({ limit: 10 })).map((record) => record.userId).sort(), ['u1', 'u2'])
+})
+
 t.test('memory audit - keeps the newest events, trimming back to its capacity past a tenth more', async (t) => {
   const memory = createMemoryAudit(10)
   const record = (id: string) => ({ id, at: new Date(0), event: 'refresh', userId: null, data: '{}' })

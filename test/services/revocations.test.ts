@@ -26,6 +26,22 @@ t.test('RevocationView - should see, after one sync, what another instance recor
   t.equal(instanceB.isRevoked(entry.sessionId), true, 'on the other instance after its next sync')
 })
 
+t.test('RevocationView - should see a revocation recorded by another instance whatever its revokedAt says', async (t) => {
+  const store = createMemoryStore()
+  const clock = { now: 10_000_000 }
+  const view = createRevocationView({ store, now: () => clock.now, syncIntervalMs: 1000, onSyncError: (error: unknown) => { throw error } })
+  await view.load()
+  clock.now += 60_000
+  await view.sync()
+  // Another instance whose clock runs 30 s behind, or whose write committed late: revokedAt is in
+  // the past of every sync this view already made, while the record is still alive.
+  const late = revocation(clock.now - 30_000, 600_000)
+  await store.recordRevocations([late])
+  clock.now += 1000
+  await view.sync()
+  t.equal(view.isRevoked(late.sessionId), true)
+})
+
 t.test('RevocationView - should load live revocations at start and drop expired ones', async (t) => {
   const store = createMemoryStore()
   const clock = { now: 5_000_000 }
@@ -47,7 +63,7 @@ t.test('RevocationView - should keep its entries when a sync fails, and report t
   const entry = revocation(Date.now())
   const view = createRevocationView({ store, now: Date.now, syncIntervalMs: 1000, onSyncError: () => {} })
   view.add([entry])
-  store.listRevocationsSince = async () => { throw new Error('storage down') }
+  store.listRevocationsAfter = async () => { throw new Error('storage down') }
   await t.rejects(view.sync(), /storage down/)
   t.equal(view.isRevoked(entry.sessionId), true)
 })
@@ -58,8 +74,8 @@ t.test('RevocationView - should sync on its interval once started, and stop', as
   const entry = revocation(Date.now())
   await store.recordRevocations([entry])
   const synced = new Promise<void>((resolve) => {
-    const original = store.listRevocationsSince.bind(store)
-    store.listRevocationsSince = async (...args) => { const found = await original(...args); resolve(); return found }
+    const original = store.listRevocationsAfter.bind(store)
+    store.listRevocationsAfter = async (...args) => { const found = await original(...args); resolve(); return found }
   })
   const keepAlive = setTimeout(() => {}, 10_000) // the view's own timer is unref'd by design
   view.start()

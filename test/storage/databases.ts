@@ -14,7 +14,8 @@ export interface FreshDatabase {
   url: string
 }
 
-function inCi (): boolean {
+/** CI is set to anything but empty, "false" or "0". */
+export function inCi (): boolean {
   const ci = process.env.CI
   return ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0'
 }

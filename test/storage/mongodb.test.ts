@@ -4,6 +4,7 @@ import { mongoClientOptions } from '../../services/storage/driver-options.js'
 import { ensureMongoIndexes, mongoCollections } from '../../services/storage/mongodb-collections.js'
 import { createMongoStore } from '../../services/storage/mongodb.js'
 import { storeContract } from './contract.js'
+import { usernameContract } from './contract-usernames.js'
 import { freshMongoDatabase, withDatabaseServer } from './databases.js'
 
 withDatabaseServer(t, 'MONGODB_URL', async (t, serverUrl) => {
@@ -20,4 +21,5 @@ withDatabaseServer(t, 'MONGODB_URL', async (t, serverUrl) => {
     for (const collection of Object.values(mongoCollections(db))) await collection.deleteMany({})
     return store
   })
+  usernameContract(t, async () => store) // fresh usernames per case: no cleanup needed
 })

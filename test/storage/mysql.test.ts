@@ -3,6 +3,7 @@ import t from 'tap'
 import { mysqlPoolOptions } from '../../services/storage/driver-options.js'
 import { mysqlDatabase, openSqlStore } from '../../services/storage/sql/open.js'
 import { storeContract } from './contract.js'
+import { usernameContract } from './contract-usernames.js'
 import { freshMysqlDatabase, withDatabaseServer } from './databases.js'
 import { emptyTables } from './sql-tables.js'
 
@@ -18,4 +19,5 @@ withDatabaseServer(t, 'MYSQL_URL', async (t, serverUrl) => {
     await emptyTables(sql.db)
     return store
   })
+  usernameContract(t, async () => store) // fresh usernames per case: no cleanup needed
 })

@@ -3,6 +3,7 @@ import t from 'tap'
 import { postgresPoolOptions } from '../../services/storage/driver-options.js'
 import { openSqlStore, postgresDatabase } from '../../services/storage/sql/open.js'
 import { storeContract } from './contract.js'
+import { usernameContract } from './contract-usernames.js'
 import { freshPostgresDatabase, withDatabaseServer } from './databases.js'
 import { emptyTables } from './sql-tables.js'
 
@@ -20,4 +21,5 @@ withDatabaseServer(t, 'POSTGRES_URL', async (t, serverUrl) => {
     await emptyTables(sql.db)
     return store
   })
+  usernameContract(t, async () => store) // fresh usernames per case: no cleanup needed
 })

@@ -1,4 +1,5 @@
-import type { Kysely, RawBuilder } from 'kysely'
+import { sql, type Kysely, type RawBuilder } from 'kysely'
+import type { Tables } from './tables.js'
 
 export type SqlDialectName = 'mysql' | 'postgres' | 'sqlite'
 
@@ -22,6 +23,12 @@ export interface SqlDialect {
   keepGreater (table: string, key: string, column: string, value: Date): RawBuilder<unknown>
   /** A condition: `column` starts with `prefix`, taken literally, compared byte for byte. */
   startsWith (column: string, prefix: string): RawBuilder<boolean>
+  /**
+   * Runs `work` (inserts into an auto-numbered table) on `connection` so that the numbers it takes
+   * become visible only after every number taken before it (one writer at a time, until its
+   * commit); waits at most `waitMs` for the writer before it.
+   */
+  numberInOrder<T> (connection: Kysely<Tables>, waitMs: number, work: () => Promise<T>): Promise<T>
   /** Runs `work` on `connection` while it holds the lock named `name` (one migrator per database at a time). */
   withMigrationLock<T> (connection: Kysely<unknown>, name: string, work: () => Promise<T>): Promise<T>
   /** The driver error says a unique key is taken. */
@@ -33,4 +40,18 @@ export interface SqlDialect {
 /** Escapes a LIKE pattern's wildcards and the escape character itself (`!`, whose meaning never depends on a server mode, unlike `\`). */
 export function escapeLike (text: string): string {
   return text.replace(/[!%_]/g, (character) => `!${character}`)
+}
+
+/** Runs `work` inside `begin` ... COMMIT on `connection`, rolled back when it throws. */
+export async function inTransaction<DB, T> (connection: Kysely<DB>, begin: string, work: () => Promise<T>): Promise<T> {
+  await sql.raw(begin).execute(connection)
+  try {
+    const result = await work()
+    await sql`commit`.execute(connection)
+    return result
+  } catch (error) {
+    // A failed ROLLBACK (a lost connection) leaves the first error to report.
+    await sql`rollback`.execute(connection).catch(() => undefined)
+    throw error
+  }
 }

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely'
-import type { SqlDialect, SqlDialectName } from './dialect.js'
+import { inTransaction, type SqlDialect, type SqlDialectName } from './dialect.js'
 import { mysqlMigrationsTable } from './schema-mysql.js'
 import { postgresMigrationsTable } from './schema-postgres.js'
 import { sqliteMigrationsTable } from './schema-sqlite.js'
@@ -46,7 +46,7 @@ export async function migrateSql (db: Kysely<unknown>, dialect: SqlDialect, { da
         for (const step of steps) await applyStep(connection, step)
         await sql`insert into ${sql.table(table)} (version, name, applied_at) values (${migration.version}, ${migration.name}, ${new Date()})`.execute(connection)
       }
-      if (dialect.transactionalDdl) await inTransaction(connection, dialect, apply)
+      if (dialect.transactionalDdl) await inTransaction(connection, dialect.begin, apply)
       else await apply()
       applied.push(migration.version)
     }
@@ -62,15 +62,4 @@ async function applyStep (connection: Kysely<unknown>, step: MigrationStep): Pro
   }
   const { rows } = await sql.raw(step.unless).execute(connection)
   if (rows.length === 0) await sql.raw(step.sql).execute(connection)
-}
-
-async function inTransaction (connection: Kysely<unknown>, dialect: SqlDialect, work: () => Promise<void>): Promise<void> {
-  await sql.raw(dialect.begin).execute(connection)
-  try {
-    await work()
-    await sql`commit`.execute(connection)
-  } catch (error) {
-    await sql`rollback`.execute(connection)
-    throw error
-  }
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { sql, type MysqlPool, type MysqlPoolConnection } from 'kysely'
 import type { Pool as CallbackPool, PoolConnection, QueryError } from 'mysql2'
+import { StorageUnavailableError } from '../../errors.js'
 import type { SqlDialect } from './dialect.js'
 import { escapeLike } from './dialect.js'
 import { ER_DUP_ENTRY, isMysqlOutage, isServerError } from './mysql-errors.js'
@@ -17,6 +18,17 @@ export const mysqlDialect: SqlDialect = {
   keepExisting: (key) => sql`on duplicate key update ${sql.ref(key)} = ${sql.ref(key)}`,
   keepGreater: (_table, _key, column, value) => sql`on duplicate key update ${sql.ref(column)} = greatest(${sql.ref(column)}, ${value})`,
   startsWith: (column, prefix) => sql<boolean>`${sql.ref(column)} like ${`${escapeLike(prefix)}%`} escape '!'`,
+  async numberInOrder (connection, waitMs, work) {
+    // The lock release 1.0's successor took (one per database): old and new instances take turns during an upgrade.
+    const lock = sql`concat('revocations.', sha1(database()))`
+    const { rows: [row] } = await sql<{ acquired: number | null }>`select get_lock(${lock}, ${Math.max(1, Math.ceil(waitMs / 1000))}) as acquired`.execute(connection)
+    if (row?.acquired !== 1) throw new StorageUnavailableError(new Error('revocation writer lock not acquired'))
+    try {
+      return await work() // each INSERT commits on its own (autocommit) before the lock goes
+    } finally {
+      await sql`select release_lock(${lock})`.execute(connection)
+    }
+  },
   async withMigrationLock (connection, name, work) {
     const lock = mysqlLockName(name)
     const { rows: [row] } = await sql<{ acquired: number | null }>`select get_lock(${lock}, 60) as acquired`.execute(connection)

@@ -46,6 +46,7 @@ export async function openSqlStore ({ db, dialect }: SqlDatabase, { database, ti
   const applied = await migrateSql(db as Kysely<unknown>, dialect, { database, migrations: MIGRATIONS })
   const pooled = dialect.name !== 'sqlite'
   const store = createSqlStore(createSqlRunner(db, dialect, pooled ? timeoutMs : undefined), {
+    timeoutMs,
     close: pooled ? undefined : () => db.destroy()
   })
   return { store, applied }

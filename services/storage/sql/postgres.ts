@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { sql, type PostgresPool, type PostgresPoolClient } from 'kysely'
 import type { Pool } from 'pg'
 import type { SqlDialect } from './dialect.js'
-import { escapeLike } from './dialect.js'
+import { escapeLike, inTransaction } from './dialect.js'
 import { holdInOperation } from './operation.js'
 
 /** PostgreSQL 13+ (the tables use COLLATE "C": exact, byte-ordered comparisons). */
@@ -16,9 +16,15 @@ export const postgresDialect: SqlDialect = {
   keepGreater: (table, key, column) =>
     sql`on conflict (${sql.ref(key)}) do update set ${sql.ref(column)} = greatest(${sql.ref(`${table}.${column}`)}, ${sql.ref(`excluded.${column}`)})`,
   startsWith: (column, prefix) => sql<boolean>`${sql.ref(column)} like ${`${escapeLike(prefix)}%`} escape '!'`,
+  // A transaction-level advisory lock: the next writer gets it when this one has committed. The
+  // operation's deadline bounds the wait (waitMs is for MySQL's GET_LOCK).
+  numberInOrder: (connection, _waitMs, work) => inTransaction(connection, 'BEGIN', async () => {
+    await sql`select pg_advisory_xact_lock(${lockKey('revocations')}::bigint)`.execute(connection)
+    return await work()
+  }),
   async withMigrationLock (connection, name, work) {
-    // Session-level advisory lock, keyed by 63 bits of the name's hash; waits for another migrator.
-    const key = BigInt.asIntN(64, BigInt(`0x${createHash('sha256').update(name).digest('hex').slice(0, 16)}`)).toString()
+    // Session-level advisory lock; waits for another migrator.
+    const key = lockKey(name)
     await sql`select pg_advisory_lock(${key}::bigint)`.execute(connection)
     try {
       return await work()
@@ -28,6 +34,11 @@ export const postgresDialect: SqlDialect = {
   },
   isUniqueViolation: (error) => pgCode(error) === '23505',
   isOutage: isPostgresOutage
+}
+
+/** An advisory lock's key: 64 bits of the name's SHA-256 (advisory locks are per database). */
+function lockKey (name: string): string {
+  return BigInt.asIntN(64, BigInt(`0x${createHash('sha256').update(name).digest('hex').slice(0, 16)}`)).toString()
 }
 
 /** The SQLSTATE of an error the server sent (pg copies it to `code`, with `severity` beside it). */

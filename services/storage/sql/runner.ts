@@ -1,6 +1,6 @@
-import { sql, type Kysely } from 'kysely'
+import type { Kysely } from 'kysely'
 import { toDomainError } from '../errors.js'
-import type { SqlDialect } from './dialect.js'
+import { inTransaction, type SqlDialect } from './dialect.js'
 import { runWithinDeadline } from './operation.js'
 import type { Tables } from './tables.js'
 
@@ -32,17 +32,6 @@ export function createSqlRunner (db: Db, dialect: SqlDialect, timeoutMs?: number
   return {
     dialect,
     run: (work) => guard(() => work(db)),
-    transaction: (work) => guard(() => db.connection().execute(async (connection) => {
-      await sql.raw(dialect.begin).execute(connection)
-      try {
-        const result = await work(connection)
-        await sql`commit`.execute(connection)
-        return result
-      } catch (error) {
-        // A failed ROLLBACK (a lost connection) leaves the first error to report; the pool drops that connection.
-        await sql`rollback`.execute(connection).catch(() => undefined)
-        throw error
-      }
-    }))
+    transaction: (work) => guard(() => db.connection().execute((connection) => inTransaction(connection, dialect.begin, () => work(connection))))
   }
 }

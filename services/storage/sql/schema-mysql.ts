@@ -100,7 +100,18 @@ const V3_AUDIT_EVENTS: MigrationStep[] = [
     ) ${TABLE_OPTIONS}`
 ]
 
-export const MYSQL_STEPS = { V1_TABLES, V2_ACCOUNTS_AND_THROTTLING, V3_AUDIT_EVENTS }
+/**
+ * Revocations are synced by a number the database assigns (sql/revocations.ts), not by
+ * revoked_at: existing rows are numbered by the ALTER, in place.
+ */
+const V4_REVOCATION_SEQUENCE: MigrationStep[] = [
+  {
+    sql: 'ALTER TABLE revocations ADD COLUMN seq BIGINT UNSIGNED NOT NULL AUTO_INCREMENT, ADD UNIQUE KEY revocations_seq (seq)',
+    unless: 'SELECT 1 FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = \'revocations\' AND column_name = \'seq\''
+  }
+]
+
+export const MYSQL_STEPS = { V1_TABLES, V2_ACCOUNTS_AND_THROTTLING, V3_AUDIT_EVENTS, V4_REVOCATION_SEQUENCE }
 
 /** The table that records the applied versions (`schema_migrations`, or a module's own). */
 export function mysqlMigrationsTable (table: string): string {

@@ -77,7 +77,13 @@ const V3_AUDIT_EVENTS: MigrationStep[] = [
   'CREATE INDEX audit_events_user_id ON audit_events (user_id, id)'
 ]
 
-export const POSTGRES_STEPS = { V1_TABLES, V2_ACCOUNTS_AND_THROTTLING, V3_AUDIT_EVENTS }
+/** The revocation log's order (sql/revocations.ts): an identity column numbers the existing rows in place. */
+const V4_REVOCATION_SEQUENCE: MigrationStep[] = [
+  'ALTER TABLE revocations ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY',
+  'CREATE UNIQUE INDEX revocations_seq ON revocations (seq)'
+]
+
+export const POSTGRES_STEPS = { V1_TABLES, V2_ACCOUNTS_AND_THROTTLING, V3_AUDIT_EVENTS, V4_REVOCATION_SEQUENCE }
 
 export function postgresMigrationsTable (table: string): string {
   return `CREATE TABLE IF NOT EXISTS ${table} (version integer PRIMARY KEY, name varchar(255) NOT NULL, applied_at ${TIME} NOT NULL)`

@@ -64,7 +64,27 @@ const V3_AUDIT_EVENTS: MigrationStep[] = [
   'CREATE INDEX audit_events_user_id ON audit_events (user_id, id)'
 ]
 
-export const SQLITE_STEPS = { V1_TABLES, V2_ACCOUNTS_AND_THROTTLING, V3_AUDIT_EVENTS }
+/**
+ * The revocation log's order (sql/revocations.ts). SQLite cannot add a numbering column to a
+ * table: the table is rebuilt, its rows numbered in revocation order. AUTOINCREMENT, unlike a
+ * plain rowid, never hands out a number again after the newest row is deleted.
+ */
+const V4_REVOCATION_SEQUENCE: MigrationStep[] = [
+  `CREATE TABLE revocations_numbered (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    session_id TEXT NOT NULL UNIQUE,
+    user_id TEXT NOT NULL,
+    revoked_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  ) STRICT`,
+  `INSERT INTO revocations_numbered (session_id, user_id, revoked_at, expires_at)
+    SELECT session_id, user_id, revoked_at, expires_at FROM revocations ORDER BY revoked_at, session_id`,
+  'DROP TABLE revocations',
+  'ALTER TABLE revocations_numbered RENAME TO revocations',
+  'CREATE INDEX revocations_expires_at ON revocations (expires_at)'
+]
+
+export const SQLITE_STEPS = { V1_TABLES, V2_ACCOUNTS_AND_THROTTLING, V3_AUDIT_EVENTS, V4_REVOCATION_SEQUENCE }
 
 export function sqliteMigrationsTable (table: string): string {
   return `CREATE TABLE IF NOT EXISTS ${table} (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT`

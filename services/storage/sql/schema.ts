@@ -25,5 +25,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 3,
     name: 'audit_events',
     steps: { mysql: MYSQL_STEPS.V3_AUDIT_EVENTS, postgres: POSTGRES_STEPS.V3_AUDIT_EVENTS, sqlite: SQLITE_STEPS.V3_AUDIT_EVENTS }
+  },
+  {
+    // Revocations are synced by a number the database assigns, not by revoked_at (sql/revocations.ts).
+    version: 4,
+    name: 'revocations.seq',
+    steps: { mysql: MYSQL_STEPS.V4_REVOCATION_SEQUENCE, postgres: POSTGRES_STEPS.V4_REVOCATION_SEQUENCE, sqlite: SQLITE_STEPS.V4_REVOCATION_SEQUENCE }
   }
 ]

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { SqlDialect } from './dialect.js'
+import { inTransaction, type SqlDialect } from './dialect.js'
 
 /**
  * SQLite 3.35+ through sql/sqlite-driver.ts. One connection per process (Kysely queues the
@@ -18,18 +18,10 @@ export const sqliteDialect: SqlDialect = {
     sql`on conflict (${sql.ref(key)}) do update set ${sql.ref(column)} = max(${sql.ref(`${table}.${column}`)}, ${sql.ref(`excluded.${column}`)})`,
   // LIKE ignores ASCII case on SQLite; GLOB does not. Each GLOB wildcard goes in brackets to match itself.
   startsWith: (column, prefix) => sql<boolean>`${sql.ref(column)} glob ${`${prefix.replace(/[*?[]/g, (character) => `[${character}]`)}*`}`,
-  async withMigrationLock (connection, _name, work) {
-    // The write lock of the whole file, for the whole run: DDL is transactional on SQLite.
-    await sql`begin immediate`.execute(connection)
-    try {
-      const result = await work()
-      await sql`commit`.execute(connection)
-      return result
-    } catch (error) {
-      await sql`rollback`.execute(connection)
-      throw error
-    }
-  },
+  // The database's write lock, taken at BEGIN IMMEDIATE, orders the writers (other processes wait up to busy_timeout).
+  numberInOrder: (connection, _waitMs, work) => inTransaction(connection, 'BEGIN IMMEDIATE', work),
+  // The write lock for the whole run: DDL is transactional on SQLite.
+  withMigrationLock: (connection, _name, work) => inTransaction(connection, 'BEGIN IMMEDIATE', work),
   isUniqueViolation: (error) => /^CONSTRAINT_(UNIQUE|PRIMARYKEY)$/.test(sqliteCode(error) ?? ''),
   isOutage: (error) => /^(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|NOMEM|PROTOCOL)/.test(sqliteCode(error) ?? '')
 }

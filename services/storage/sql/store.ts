@@ -1,26 +1,26 @@
 import { sql } from 'kysely'
 import { DuplicateUserError } from '../../errors.js'
-import type { Revocation, Store } from '../types.js'
+import type { Store } from '../types.js'
 import { sqlAccounts } from './accounts.js'
 import { sqlAudit } from './audit.js'
 import { pruneLoginFailures, sqlLoginFailures } from './login-failures.js'
-import type { SqlRunner } from './runner.js'
+import { sqlRevocations } from './revocations.js'
+import type { Db, SqlRunner } from './runner.js'
 import { SESSION_COLUMNS, toDate, toDateOrNull, toSession, toUser, USER_COLUMNS } from './tables.js'
 
 export interface SqlStoreOptions {
+  /** Time budget of one operation (STORAGE_TIMEOUT_MS): also how long a revocation writer waits for the one before it. */
+  timeoutMs: number
   /** Closes what the store owns (SQLite's database); pools belong to their Fastify plugins. */
   close?: () => Promise<void>
 }
-
-/** Rows per INSERT when recording revocations: far below every dialect's limit on placeholders. */
-const REVOCATION_BATCH = 500
 
 /**
  * The store over MySQL/MariaDB, PostgreSQL or SQLite: one implementation, the dialect's
  * differences taken from `db.dialect` (sql/dialect.ts). The tables come from the migrations of
  * sql/schema.ts (run migrateSql before serving).
  */
-export function createSqlStore (db: SqlRunner, { close = async () => {} }: SqlStoreOptions = {}): Store {
+export function createSqlStore (db: SqlRunner, { timeoutMs, close = async () => {} }: SqlStoreOptions): Store {
   const { dialect } = db
 
   const findUser = (column: 'id' | 'username_normalized', value: string) => db.run(async (db) => {
@@ -73,7 +73,7 @@ export function createSqlStore (db: SqlRunner, { close = async () => {} }: SqlSt
       return row === undefined ? null : { session: toSession(row), rotatedAt: toDateOrNull(row.rotated_at) }
     }),
 
-    rotateRefreshToken: ({ sessionId, currentHash, nextHash, now, expiresAt }) => db.transaction(async (trx) => {
+    rotateRefreshToken: ({ sessionId, currentHash, nextHash, now, expiresAt, keepRotated }) => db.transaction(async (trx) => {
       // Lock the session row first: rotations and revocations of one session queue on it, always
       // in the order session then token, so they cannot deadlock; a revoked session stops here.
       const session = await trx.selectFrom('sessions').select('revoked_at').where('id', '=', sessionId)
@@ -85,6 +85,7 @@ export function createSqlStore (db: SqlRunner, { close = async () => {} }: SqlSt
       if (Number(retired.numUpdatedRows) !== 1) return false
       await trx.insertInto('refresh_tokens').values({ hash: nextHash, session_id: sessionId, created_at: now }).execute()
       await trx.updateTable('sessions').set({ last_used_at: now, expires_at: expiresAt }).where('id', '=', sessionId).execute()
+      await forgetOldTokens(trx, sessionId, keepRotated)
       return true
     }),
 
@@ -120,22 +121,7 @@ export function createSqlStore (db: SqlRunner, { close = async () => {} }: SqlSt
       return rows.map(toSession)
     }),
 
-    recordRevocations: (revocations) => db.run(async (db) => {
-      for (let start = 0; start < revocations.length; start += REVOCATION_BATCH) {
-        const batch = revocations.slice(start, start + REVOCATION_BATCH)
-        // The first record of a session wins; repeats are no-ops.
-        await db.insertInto('revocations')
-          .values(batch.map((r) => ({ session_id: r.sessionId, user_id: r.userId, revoked_at: r.revokedAt, expires_at: r.expiresAt })))
-          .modifyEnd(dialect.keepExisting('session_id')).execute()
-      }
-    }),
-
-    listRevocationsSince: (since, now) => db.run(async (db) => {
-      const rows = await db.selectFrom('revocations').selectAll().where('revoked_at', '>=', since).where('expires_at', '>', now)
-        .orderBy('revoked_at').orderBy('session_id').execute()
-      return rows.map((row): Revocation => ({ sessionId: row.session_id, userId: row.user_id, revokedAt: toDate(row.revoked_at), expiresAt: toDate(row.expires_at) }))
-    }),
-
+    ...sqlRevocations(db, timeoutMs),
     ...sqlLoginFailures(db),
     ...sqlAudit(db),
 
@@ -150,4 +136,16 @@ export function createSqlStore (db: SqlRunner, { close = async () => {} }: SqlSt
     ping: () => db.run(async (db) => { await sql`select 1`.execute(db) }),
     close
   }
+}
+
+/** Deletes the session's rotated tokens older than the `keepRotated` newest (ordered by rotated_at, then hash). */
+async function forgetOldTokens (trx: Db, sessionId: string, keepRotated: number): Promise<void> {
+  const newestForgotten = await trx.selectFrom('refresh_tokens').select(['rotated_at', 'hash'])
+    .where('session_id', '=', sessionId).where('rotated_at', 'is not', null)
+    .orderBy('rotated_at', 'desc').orderBy('hash', 'desc').limit(1).offset(Math.max(0, Math.floor(keepRotated))).executeTakeFirst()
+  if (newestForgotten?.rotated_at == null) return
+  const rotatedAt = toDate(newestForgotten.rotated_at)
+  await trx.deleteFrom('refresh_tokens').where('session_id', '=', sessionId).where('rotated_at', 'is not', null)
+    .where((eb) => eb.or([eb('rotated_at', '<', rotatedAt), eb.and([eb('rotated_at', '=', rotatedAt), eb('hash', '<=', newestForgotten.hash)])]))
+    .execute()
 }

@@ -34,7 +34,8 @@ export interface SessionsTable {
 }
 
 export interface RefreshTokensTable { hash: string, session_id: string, created_at: Timestamp, rotated_at: NullableTimestamp }
-export interface RevocationsTable { session_id: string, user_id: string, revoked_at: Timestamp, expires_at: Timestamp }
+/** seq: the log's order (sql/revocations.ts); a bigint, which pg returns as a string. */
+export interface RevocationsTable { seq: Generated<number | string>, session_id: string, user_id: string, revoked_at: Timestamp, expires_at: Timestamp }
 export interface LoginFailureKeysTable { key_hash: string, expires_at: Timestamp }
 export interface LoginFailuresTable { id: Generated<number>, key_hash: string, failed_at: Timestamp, expires_at: Timestamp }
 export interface AuditEventsTable { id: string, at: Timestamp, event: string, user_id: string | null, data: string }
