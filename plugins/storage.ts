@@ -4,13 +4,15 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { mongoClientOptions, mysqlPoolOptions, postgresPoolOptions, type StorageSettings } from '../services/storage/driver-options.js'
 import { createMemoryStore } from '../services/storage/memory.js'
-import type { SqlDatabase } from '../services/storage/sql/open.js'
+import type { SqlAccess, SqlDatabase } from '../services/storage/sql/open.js'
 import type { Store } from '../services/storage/types.js'
 import { parseStorageUrl, type StorageTarget } from '../services/storage/url.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     store: Store
+    /** On SQLite, MySQL and PostgreSQL: the query builder and migration runner for a module's own tables; null otherwise. */
+    sql: SqlAccess | null
   }
 }
 
@@ -22,8 +24,9 @@ type Target<Kind> = Extract<StorageTarget, { kind: Kind }>
 /** Migrations, then the store, over a SQL database; logs the versions it applied. */
 async function openSql (fastify: FastifyInstance, database: SqlDatabase, name: string, settings: StorageSettings): Promise<Store> {
   const { openSqlStore } = await import('../services/storage/sql/open.js')
-  const { store, applied } = await openSqlStore(database, { database: name, timeoutMs: settings.timeoutMs })
+  const { store, applied, access } = await openSqlStore(database, { database: name, timeoutMs: settings.timeoutMs })
   if (applied.length > 0) fastify.log.info({ versions: applied }, `storage: ${database.dialect.name} migrations applied`)
+  fastify.decorate('sql', access)
   return store
 }
 
@@ -93,6 +96,7 @@ export default fp(async (fastify) => {
       break
   }
   fastify.decorate('store', store)
+  if (!fastify.hasDecorator('sql')) fastify.decorate('sql', null)
   fastify.addHook('onClose', () => store.close())
   // Only the redacted URL: never the credentials.
   fastify.log.info({ storage: target.kind, target: target.kind === 'memory' ? 'memory://' : target.redacted }, 'storage ready')

@@ -3,7 +3,7 @@ import type { Pool as MysqlCallbackPool } from 'mysql2'
 import type { Pool as PgPool } from 'pg'
 import type { Store } from '../types.js'
 import type { SqlDialect } from './dialect.js'
-import { migrateSql } from './migrate.js'
+import { migrateSql, type MigrateOptions } from './migrate.js'
 import { mysqlDialect, operationMysqlPool } from './mysql.js'
 import { operationPostgresPool, postgresDialect } from './postgres.js'
 import { createSqlRunner } from './runner.js'
@@ -15,7 +15,7 @@ import type { Tables } from './tables.js'
 
 /*
  * Kysely over each database, and the store on top. The same Kysely instance is what a module of
- * your own queries through (fastify.sql), with its own migrations run by migrateSql.
+ * your own queries through (fastify.sql, see SqlAccess).
  */
 
 export interface SqlDatabase {
@@ -41,15 +41,25 @@ export async function sqliteDatabase (path: string, options: { busyTimeoutMs: nu
   return { db: new Kysely<Tables>({ dialect: new SqliteDialect({ database }) }), dialect: sqliteDialect, driver }
 }
 
+/**
+ * What a module of your own gets on the instance (fastify.sql, on SQLite, MySQL and PostgreSQL):
+ * the query builder over the server's own pool or file, and the migration runner for its own
+ * tables, recorded in its own table (e.g. `{ table: 'notes_migrations', migrations }`).
+ */
+export interface SqlAccess extends SqlDatabase {
+  migrate (options: Omit<MigrateOptions, 'database'>): Promise<number[]>
+}
+
 /** Applies the auth migrations, then makes the store. `timeoutMs` bounds each operation on a pooled server (not SQLite, in-process). */
-export async function openSqlStore ({ db, dialect }: SqlDatabase, { database, timeoutMs }: { database: string, timeoutMs: number }): Promise<{ store: Store, applied: number[] }> {
-  const applied = await migrateSql(db as Kysely<unknown>, dialect, { database, migrations: MIGRATIONS })
+export async function openSqlStore ({ db, dialect }: SqlDatabase, { database, timeoutMs }: { database: string, timeoutMs: number }): Promise<{ store: Store, applied: number[], access: SqlAccess }> {
+  const access: SqlAccess = { db, dialect, migrate: (options) => migrateSql(db as Kysely<unknown>, dialect, { ...options, database }) }
+  const applied = await access.migrate({ migrations: MIGRATIONS })
   const pooled = dialect.name !== 'sqlite'
   const store = createSqlStore(createSqlRunner(db, dialect, pooled ? timeoutMs : undefined), {
     timeoutMs,
     close: pooled ? undefined : () => db.destroy()
   })
-  return { store, applied }
+  return { store, applied, access }
 }
 
 /** mysql2 keeps its options here; a pool in local time would shift every stored date. */
