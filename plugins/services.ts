@@ -81,5 +81,5 @@ export default fp<AppOptions>(async (fastify, opts) => {
   })
   fastify.decorate('sessions', sessions)
   fastify.decorate('accounts', createAccountService({ store, sessions, password, now, audit }))
-  fastify.decorate('oauth', createOAuthService({ store, tokens, sessions, revocations, now, clients: config.introspectionClients, audit }))
+  fastify.decorate('oauth', createOAuthService({ store, tokens, sessions, revocations, now, clients: config.introspectionClients, clientAuthLimit: { maxFailures: config.INTROSPECTION_MAX_FAILURES, windowMs: config.RATE_LIMIT_WINDOW_MS }, audit }))
 }, { name: 'services', dependencies: ['config', 'jwt', 'storage'] })
