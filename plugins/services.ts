@@ -29,7 +29,7 @@ const PRUNE_INTERVAL_MS = 60_000
 export default fp<AppOptions>(async (fastify, opts) => {
   const { config, store } = fastify
   const now = opts.now ?? Date.now
-  const password = await createPasswordHasher()
+  const password = await createPasswordHasher(undefined, config.PASSWORD_HASH_QUEUE_MAX === undefined ? {} : { maxQueued: config.PASSWORD_HASH_QUEUE_MAX })
   const auditLog = fastify.log.child({ audit: true })
   const logAudit: AuditSink = (event) => auditLog.info(event, `audit ${event.event}`)
   const auditTrail = config.AUDIT_LOG === 'storage'
