@@ -2,7 +2,7 @@ import t from 'tap'
 import { trustworthyForwardedFor } from '../../plugins/client-address.js'
 import { bearer, build, PASSWORD, uniqueName } from '../helper.js'
 
-const INVALID = ['garbage', '1.2.3.4:80', '[::1]', '1.2.3.4, garbage', '', '999.1.1.1', 'unknown']
+const INVALID = ['garbage', '1.2.3.4:80', '[::1]', '1.2.3.4, garbage', '', '999.1.1.1', 'unknown', `fe80::1%${'a'.repeat(100)}`, 'fe80::1%eth0']
 
 t.test('trustworthyForwardedFor - keeps only what lies right of the rightmost invalid entry', async (t) => {
   t.equal(trustworthyForwardedFor('198.51.100.1, 10.0.0.2'), null, 'all valid: unchanged')
@@ -12,6 +12,8 @@ t.test('trustworthyForwardedFor - keeps only what lies right of the rightmost in
   t.equal(trustworthyForwardedFor('[::1]'), '')
   t.equal(trustworthyForwardedFor('198.51.100.1, garbage, 10.0.0.2'), '10.0.0.2', 'what the hop after the bad one wrote')
   t.equal(trustworthyForwardedFor('garbage, 198.51.100.1'), '198.51.100.1')
+  t.equal(trustworthyForwardedFor(`fe80::1%${'z'.repeat(100)}`), '', 'a zone ID (Node accepts any length) is not a client address')
+  t.equal(trustworthyForwardedFor('::ffff:255.255.255.255, 0000:0000:0000:0000:0000:ffff:255.255.255.255'), null, 'the longest IPv6 forms are fine')
 })
 
 for (const trustProxy of ['true', '127.0.0.1']) {
