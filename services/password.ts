@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto'
 import { readdirSync } from 'node:fs'
 import { availableParallelism, getPriority, setPriority } from 'node:os'
 import argon2 from '@node-rs/argon2'
-import { AppError } from './errors.js'
+import { createHashQueue } from './hash-queue.js'
+
+export { HashingOverloadedError } from './hash-queue.js'
 
 /** OWASP Password Storage Cheat Sheet, argon2id minimum: 19 MiB, 2 iterations, 1 lane. */
 export const OWASP_ARGON2ID = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const
@@ -19,14 +21,6 @@ export const HASHING_THREAD_NICENESS = 10
 /** Hashes waiting for a core beyond this many per core answer 503 overloaded (PASSWORD_HASH_QUEUE_MAX). */
 export const DEFAULT_QUEUED_HASHES_PER_CORE = 32
 
-export class HashingOverloadedError extends AppError {
-  override name = 'HashingOverloadedError'
-  readonly retryAfterSeconds = 1
-  constructor () {
-    super(503, 'overloaded', 'Too many password checks in progress, retry shortly')
-  }
-}
-
 /** The form a password is hashed in: NFKC, so "ﬁ" and "fi", or a full-width and a plain "A", are one password. */
 export const normalizePassword = (password: string) => password.normalize('NFKC')
 
@@ -42,32 +36,6 @@ export interface PasswordHasher {
   verifyAndUpgrade (hash: string, password: string): Promise<{ matches: boolean, upgradedHash: string | null }>
   /** Spends the same work as a real verify and returns false: used for unknown users. */
   verifyDummy (password: string): Promise<false>
-}
-
-/**
- * At most `limit` operations at once (one per core this process may use), the others wait in
- * arrival order. argon2 is CPU-bound: more hashes at once than cores add no throughput, only
- * 19 MiB each, and they hold libuv's pool threads (shared with fs, dns.lookup, zlib) meanwhile.
- * Beyond `maxQueued` waiting, an operation fails at once with HashingOverloadedError: under a
- * flood of logins a client learns to retry in a second instead of every client waiting longer
- * than its own timeout for a hash that is then wasted.
- */
-function createLimiter (limit: number, maxQueued: number) {
-  let running = 0
-  const waiting: (() => void)[] = []
-  return async function run<T> (task: () => Promise<T>): Promise<T> {
-    if (running >= limit) {
-      if (waiting.length >= maxQueued) throw new HashingOverloadedError()
-      await new Promise<void>((resolve) => waiting.push(resolve))
-    } else running++
-    try {
-      return await task()
-    } finally {
-      const next = waiting.shift()
-      if (next === undefined) running--
-      else next() // the slot passes straight to the next in line
-    }
-  }
 }
 
 /**
@@ -117,7 +85,7 @@ export interface HasherLimits {
 export async function createPasswordHasher (params: typeof OWASP_ARGON2ID = OWASP_ARGON2ID, limits: HasherLimits = {}): Promise<PasswordHasher> {
   const options = { ...params, algorithm: ARGON2ID }
   const parallelism = limits.parallelism ?? availableParallelism()
-  const limit = createLimiter(parallelism, limits.maxQueued ?? parallelism * DEFAULT_QUEUED_HASHES_PER_CORE)
+  const limit = createHashQueue(parallelism, limits.maxQueued ?? parallelism * DEFAULT_QUEUED_HASHES_PER_CORE)
   const hash = (password: string) => limit(() => argon2.hash(normalizePassword(password), options))
   const dummyHash = await hash(randomBytes(32).toString('base64'))
   // libuv starts all its pool threads at its first job, so they exist by now.
