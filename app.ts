@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import AutoLoad from '@fastify/autoload'
 import type { FastifyPluginAsync, FastifyServerOptions } from 'fastify'
 import type { AppConfig, AppOptions } from './services/config.js'
+import { serializeRequest } from './services/log-redaction.js'
 
 export type { AppOptions }
 
@@ -27,13 +28,32 @@ export function trustProxy (value: string | undefined): boolean | string {
   return value
 }
 
+type Timeouts = Pick<AppConfig, 'REQUEST_TIMEOUT_MS' | 'HEADERS_TIMEOUT_MS' | 'CONNECTION_TIMEOUT_MS'>
+const DEFAULT_TIMEOUTS: Timeouts = { REQUEST_TIMEOUT_MS: 30_000, HEADERS_TIMEOUT_MS: 10_000, CONNECTION_TIMEOUT_MS: 90_000 }
+
+/**
+ * A client that sends its headers or body slowly holds a connection: Node answers 408 and
+ * closes it once the headers (HEADERS_TIMEOUT_MS) or the whole request (REQUEST_TIMEOUT_MS) took
+ * too long, and closes a connection silent for CONNECTION_TIMEOUT_MS. Node checks the first two
+ * every `connectionsCheckingInterval` (30 s by default, which would let a trickle run 30 s past
+ * its limit): here a quarter of the shorter limit, at most 1 s.
+ */
+function timeoutOptions (config: Partial<Timeouts>) {
+  const { REQUEST_TIMEOUT_MS: requestTimeout, HEADERS_TIMEOUT_MS: headersTimeout, CONNECTION_TIMEOUT_MS: connectionTimeout } = { ...DEFAULT_TIMEOUTS, ...config }
+  const connectionsCheckingInterval = Math.min(1000, Math.max(25, Math.floor(Math.min(requestTimeout, headersTimeout) / 4)))
+  return { requestTimeout, connectionTimeout, http: { requestTimeout, headersTimeout, connectionsCheckingInterval } }
+}
+
 /** Server options shared by server.ts and the tests, so both run the same server. */
-export function serverOptions (config: Pick<AppConfig, 'LOG_LEVEL'> & Partial<Pick<AppConfig, 'TRUST_PROXY'>>, stdoutIsTty = process.stdout.isTTY === true): FastifyServerOptions {
+export function serverOptions (config: Pick<AppConfig, 'LOG_LEVEL'> & Partial<Pick<AppConfig, 'TRUST_PROXY'> & Timeouts>, stdoutIsTty = process.stdout.isTTY === true): FastifyServerOptions {
   return {
     trustProxy: trustProxy(config.TRUST_PROXY),
+    ...timeoutOptions(config),
     logger: {
       level: config.LOG_LEVEL,
       redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
+      // Query strings may carry tokens or passwords a client should not have put there.
+      serializers: { req: serializeRequest },
       ...(stdoutIsTty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } } : {})
     },
     bodyLimit: 64 * 1024,

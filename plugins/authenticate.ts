@@ -31,13 +31,17 @@ export function bearerToken (header: string | undefined): string | null {
  * session id in the in-memory revocation view. No storage call. Route folders opt in through their
  * autohooks.ts.
  *
+ * Every reply of a guarded route, errors included, carries `Cache-Control: no-store`.
+ *
  * A callback hook, not an async one: nothing here waits, and an async hook would cost every
  * protected request a promise and a microtask turn. A throw is Fastify's error path too.
  */
 export default fp(async (fastify) => {
   const { tokens, revocations } = fastify
 
-  fastify.decorate('authenticate', function authenticate (request, _reply, done) {
+  fastify.decorate('authenticate', function authenticate (request, reply, done) {
+    // Whatever a guarded route answers is about its caller: no cache may keep it for another.
+    reply.header('cache-control', 'no-store')
     const token = bearerToken(request.headers.authorization)
     if (token === null) throw new InvalidAccessTokenError('Missing or malformed Bearer token in the Authorization header')
     const claims = tokens.verifyAccessToken(token)

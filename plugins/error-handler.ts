@@ -41,8 +41,9 @@ function replyToError (error: FastifyError, request: FastifyRequest, reply: Fast
 
   if (statusCode >= 500) {
     if (code === 'storage_unavailable') request.log.warn({ err: error }, 'storage unavailable')
+    else if (code === 'overloaded') request.log.warn('overloaded: answered 503 with Retry-After')
     else request.log.error({ err: error }, 'request failed')
-    if (code !== 'storage_unavailable' && code !== 'service_unavailable') {
+    if (code !== 'storage_unavailable' && code !== 'service_unavailable' && code !== 'overloaded') {
       code = 'internal_error'
       message = 'Internal Server Error'
     }

@@ -30,7 +30,7 @@ const PRUNE_INTERVAL_MS = 60_000
 export default fp<AppOptions>(async (fastify, opts) => {
   const { config, store } = fastify
   const now = opts.now ?? Date.now
-  const password = await createPasswordHasher()
+  const password = await createPasswordHasher(undefined, config.PASSWORD_HASH_QUEUE_MAX === undefined ? {} : { maxQueued: config.PASSWORD_HASH_QUEUE_MAX })
   const auditLog = fastify.log.child({ audit: true })
   const logAudit: AuditSink = (event) => auditLog.info(event, `audit ${event.event}`)
   const auditTrail = config.AUDIT_LOG === 'storage'
@@ -84,5 +84,5 @@ export default fp<AppOptions>(async (fastify, opts) => {
   })
   fastify.decorate('sessions', sessions)
   fastify.decorate('accounts', createAccountService({ store, sessions, password, now, audit, throttle }))
-  fastify.decorate('oauth', createOAuthService({ store, tokens, sessions, revocations, now, clients: config.introspectionClients, audit }))
+  fastify.decorate('oauth', createOAuthService({ store, tokens, sessions, revocations, now, clients: config.introspectionClients, clientAuthLimit: { maxFailures: config.INTROSPECTION_MAX_FAILURES, windowMs: config.RATE_LIMIT_WINDOW_MS }, audit }))
 }, { name: 'services', dependencies: ['config', 'jwt', 'storage'] })

@@ -1,6 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
+import { publicBaseUrl } from '../services/public-url.js'
+
+/** The document is the same for every request (never built from Host): any cache may keep it a while. */
+const CACHE_CONTROL = 'public, max-age=300'
 
 const Jwks = Type.Object({
   keys: Type.Array(Type.Object({
@@ -52,30 +56,28 @@ const wellKnown: FastifyPluginAsyncTypebox = async (fastify) => {
   const jwks = {
     keys: [...signingKeys.byKid.values()].flatMap(({ publicJwk }) => publicJwk === null ? [] : [publicJwk as Record<string, unknown> & { kty: string, kid: string, alg: string, use: 'sig' }])
   }
-  const issuerUrl = /^https?:\/\//.test(config.JWT_ISSUER) ? config.JWT_ISSUER.replace(/\/+$/, '') : null
-  const baseUrl = (request: FastifyRequest) => issuerUrl ?? `${request.protocol}://${request.host}`
+  const base = publicBaseUrl(config)
 
   fastify.get('/.well-known/jwks.json', { schema: { tags: ['oauth'], summary: 'Public signing keys (JWK set)', response: { 200: Jwks } } }, async (_request, reply) => {
-    return reply.header('cache-control', 'public, max-age=300').send(jwks)
+    return reply.header('cache-control', CACHE_CONTROL).send(jwks)
   })
 
-  const discovery = async (request: FastifyRequest) => {
-    const base = baseUrl(request)
-    return {
-      issuer: config.JWT_ISSUER,
-      jwks_uri: `${base}/.well-known/jwks.json`,
-      token_endpoint: `${base}/oauth/token`,
-      revocation_endpoint: `${base}/oauth/revoke`,
-      introspection_endpoint: `${base}/oauth/introspect`,
-      grant_types_supported: ['password', 'refresh_token'],
-      response_types_supported: [],
-      token_endpoint_auth_methods_supported: ['none'],
-      revocation_endpoint_auth_methods_supported: ['none'],
-      introspection_endpoint_auth_methods_supported: ['client_secret_basic'],
-      // Required by OpenID discovery clients; here it names the access tokens' algorithm.
-      id_token_signing_alg_values_supported: [signingKeys.algorithm]
-    }
+  // Built once: nothing in it depends on the request, so a shared cache may keep it.
+  const document = {
+    issuer: config.JWT_ISSUER,
+    jwks_uri: `${base}/.well-known/jwks.json`,
+    token_endpoint: `${base}/oauth/token`,
+    revocation_endpoint: `${base}/oauth/revoke`,
+    introspection_endpoint: `${base}/oauth/introspect`,
+    grant_types_supported: ['password', 'refresh_token'],
+    response_types_supported: [],
+    token_endpoint_auth_methods_supported: ['none'],
+    revocation_endpoint_auth_methods_supported: ['none'],
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic'],
+    // Required by OpenID discovery clients; here it names the access tokens' algorithm.
+    id_token_signing_alg_values_supported: [signingKeys.algorithm]
   }
+  const discovery = async (_request: FastifyRequest, reply: FastifyReply) => reply.header('cache-control', CACHE_CONTROL).send(document)
   const schema = { tags: ['oauth'], summary: 'Discovery document: issuer, jwks_uri and endpoints', response: { 200: Discovery } }
   fastify.get('/.well-known/openid-configuration', { schema }, discovery)
   fastify.get('/.well-known/oauth-authorization-server', { schema }, discovery)

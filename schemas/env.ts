@@ -46,7 +46,21 @@ export const EnvSchema = Type.Object({
    */
   MAX_EVENT_LOOP_UTILIZATION: Type.Number({ minimum: 0, maximum: 1, default: 0 }),
   /** Active sessions (refresh tokens) one user may hold; a login beyond it ends their oldest session. */
-  MAX_SESSIONS_PER_USER: Type.Integer({ minimum: 1, maximum: 100_000, default: 100 })
+  MAX_SESSIONS_PER_USER: Type.Integer({ minimum: 1, maximum: 100_000, default: 100 }),
+  /** The URL users and other services reach this server at (discovery and JWKS links); required in production unless JWT_ISSUER is an https:// URL. */
+  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^/?#\\s]+(/[^?#\\s]*)?$' })),
+  /** TRUST_PROXY=true in production also needs this: every client must reach the server through a proxy that overwrites X-Forwarded-For. */
+  TRUST_PROXY_ANY_ACKNOWLEDGED: Type.Boolean({ default: false }),
+  /** A request (headers and body) must arrive within this time, or it is answered 408 and its connection closed. */
+  REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 30_000 }),
+  /** The request headers must arrive within this time (at most REQUEST_TIMEOUT_MS). */
+  HEADERS_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 10_000 }),
+  /** A connection on which nothing is received or sent for this long is closed (0: never); above the 72 s keep-alive. */
+  CONNECTION_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 90_000 }),
+  /** Password hashes waiting for a core beyond this answer 503 overloaded at once (default: 32 per core). */
+  PASSWORD_HASH_QUEUE_MAX: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
+  /** Failed /oauth/introspect client authentications allowed per client id and per IP in RATE_LIMIT_WINDOW_MS (0: no limit). */
+  INTROSPECTION_MAX_FAILURES: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 10 })
 })
 
 export type Env = Static<typeof EnvSchema>

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { Value } from 'typebox/value'
 import { EnvSchema, type Env } from '../schemas/env.js'
+import { assertNodeEnvIsExact, assertProductionSafety } from './production-guard.js'
 import { isProcessLocalStorage } from './storage/url.js'
 
 export interface AppConfig extends Omit<Env, 'JWT_SECRET' | 'CORS_ORIGINS' | 'INTROSPECTION_CLIENTS'> {
@@ -38,12 +39,23 @@ export function loadConfig (source: Record<string, string | undefined> = process
     throw new ConfigError(`JWT_SECRET must be set to at least ${MIN_PRODUCTION_SECRET_BYTES} bytes when NODE_ENV=production and JWT_ALGORITHM=HS256 (generate one with: openssl rand -base64 48)`)
   }
   if (production) assertProductionStorage(checked)
+  assertNodeEnvIsExact(checked.NODE_ENV)
+  assertTimeouts(checked)
+  const introspectionClients = parseClients(checked.INTROSPECTION_CLIENTS)
+  if (production) assertProductionSafety(checked, introspectionClients)
   return {
     ...checked,
     JWT_SECRET: checked.JWT_SECRET ?? randomBytes(48).toString('base64url'),
     jwtSecretGenerated: checked.JWT_SECRET === undefined,
     corsOrigins: parseOrigins(checked.CORS_ORIGINS),
-    introspectionClients: parseClients(checked.INTROSPECTION_CLIENTS)
+    introspectionClients
+  }
+}
+
+/** Node refuses to start a server whose headers timeout outlasts its request timeout. */
+function assertTimeouts (env: Env): void {
+  if (env.HEADERS_TIMEOUT_MS > env.REQUEST_TIMEOUT_MS) {
+    throw new ConfigError(`HEADERS_TIMEOUT_MS (${env.HEADERS_TIMEOUT_MS}) must not exceed REQUEST_TIMEOUT_MS (${env.REQUEST_TIMEOUT_MS}): lower HEADERS_TIMEOUT_MS or raise REQUEST_TIMEOUT_MS`)
   }
 }
 

@@ -1,5 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { discardAudit, type AuditSink } from './audit.js'
+import { createClientAuthLimiter } from './client-auth-limiter.js'
+import { OAuthError } from './errors.js'
 import type { RevocationView } from './revocations.js'
 import type { SessionService } from './sessions.js'
 import type { Store } from './storage/types.js'
@@ -18,21 +20,35 @@ export interface OAuthService {
   introspect (token: string, hint?: TokenTypeHint): Promise<Introspection>
   /** Checks HTTP Basic client credentials against INTROSPECTION_CLIENTS in constant time. */
   isIntrospectionClient (clientId: string, secret: string): boolean
+  /**
+   * The introspection endpoint's client check: 401 invalid_client for missing or wrong
+   * credentials, 429 once this IP (or this client id, from an IP that failed too) failed too often.
+   */
+  authenticateIntrospectionClient (credentials: [clientId: string, secret: string] | null, ip: string): void
 }
 
 const digest = (value: string) => createHash('sha256').update(value).digest()
 
-export function createOAuthService ({ store, tokens, sessions, revocations, now, clients, audit = discardAudit }: {
+export function createOAuthService ({ store, tokens, sessions, revocations, now, clients, clientAuthLimit, audit = discardAudit }: {
   store: Store
   tokens: TokenService
   sessions: SessionService
   revocations: RevocationView
   now: () => number
   clients: Map<string, string>
+  /** Failed client authentications per IP and per client id in one window (maxFailures 0: no limit). */
+  clientAuthLimit?: { maxFailures: number, windowMs: number }
   audit?: AuditSink
 }): OAuthService {
   const clientDigests = new Map([...clients].map(([id, secret]) => [id, digest(secret)]))
   const decoy = digest('no such client')
+  const limiter = createClientAuthLimiter({ ...(clientAuthLimit ?? { maxFailures: 0, windowMs: 1 }), now, knownClientIds: new Set(clients.keys()) })
+
+  function isIntrospectionClient (clientId: string, secret: string): boolean {
+    const expected = clientDigests.get(clientId)
+    const matches = timingSafeEqual(expected ?? decoy, digest(secret))
+    return expected !== undefined && matches
+  }
 
   function accessClaims (token: string) {
     if (token.split('.').length !== 3) return null
@@ -47,7 +63,14 @@ export function createOAuthService ({ store, tokens, sessions, revocations, now,
     return token.length > 1024 ? null : store.findRefreshToken(hashRefreshToken(token))
   }
 
+  /**
+   * Ends a live session. An unknown, expired or already ended one is left alone: revoking it
+   * again would add a revocation row and an audit event per request, for anyone replaying an
+   * old token.
+   */
   async function endSession (userId: string, sessionId: string, reason: string): Promise<void> {
+    const session = await store.findSession(sessionId)
+    if (session === null || session.userId !== userId || session.revokedAt !== null || session.expiresAt.getTime() <= now()) return
     await sessions.end({ userId, sessionId })
     audit({ event: 'token_revoked', userId, sessionId, reason })
   }
@@ -91,10 +114,14 @@ export function createOAuthService ({ store, tokens, sessions, revocations, now,
       return found ?? { active: false }
     },
 
-    isIntrospectionClient (clientId, secret) {
-      const expected = clientDigests.get(clientId)
-      const matches = timingSafeEqual(expected ?? decoy, digest(secret))
-      return expected !== undefined && matches
+    isIntrospectionClient,
+
+    authenticateIntrospectionClient (credentials, ip) {
+      const clientId = credentials?.[0] ?? null
+      limiter.assertAllowed(clientId, ip)
+      if (credentials !== null && isIntrospectionClient(...credentials)) return
+      limiter.recordFailure(clientId, ip)
+      throw new OAuthError(401, 'invalid_client', 'Client authentication failed')
     }
   }
 }

@@ -1,5 +1,6 @@
 import { dictionary } from '@zxcvbn-ts/language-common'
 import { AppError } from './errors.js'
+import { normalizePassword } from './password.js'
 
 export const PASSWORD_MIN_CHARS = 8
 export const PASSWORD_MAX_CHARS = 1024
@@ -30,14 +31,27 @@ export function assertPasswordSize (password: string): void {
   if (Buffer.byteLength(password, 'utf8') > PASSWORD_MAX_BYTES) throw new PasswordTooLongError()
 }
 
+/**
+ * Characters that show nothing: format characters (zero-width space and joiners, soft hyphen,
+ * BOM, bidi marks, word joiner…) and the other default-ignorable ones (variation selectors,
+ * Hangul fillers, the combining grapheme joiner…). "pass\u200Bword" is "password" to the eye and
+ * to a guesser's list.
+ */
+const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu
+
+/** What the rules judge: the NFKC form the hash is made of, without invisible characters. */
+export const visiblePassword = (password: string) => normalizePassword(password).replace(INVISIBLE, '')
+
 /** NIST SP 800-63B style: length limits, no composition rules, no common or obvious passwords. */
 export function assertAcceptablePassword (password: string, username: string): void {
   assertPasswordSize(password)
-  const length = [...password].length
-  if (length < PASSWORD_MIN_CHARS) throw new PasswordPolicyError(`password must have at least ${PASSWORD_MIN_CHARS} characters`)
-  if (length > PASSWORD_MAX_CHARS) throw new PasswordPolicyError(`password must have at most ${PASSWORD_MAX_CHARS} characters`)
-  const lowered = password.toLowerCase()
-  if (lowered === username.toLowerCase()) throw new PasswordPolicyError('password must not be the username')
+  const visible = visiblePassword(password)
+  const length = [...visible].length
+  if (length < PASSWORD_MIN_CHARS) throw new PasswordPolicyError(`password must have at least ${PASSWORD_MIN_CHARS} visible characters`)
+  if ([...normalizePassword(password)].length > PASSWORD_MAX_CHARS) throw new PasswordPolicyError(`password must have at most ${PASSWORD_MAX_CHARS} characters`)
+  if (new Set(visible).size === 1) throw new PasswordPolicyError('password must not be one character repeated')
+  const lowered = visible.toLowerCase()
+  if (lowered === normalizePassword(username).toLowerCase()) throw new PasswordPolicyError('password must not be the username')
   if (COMMON_PASSWORDS.has(lowered)) throw new PasswordPolicyError('password is one of the most common passwords; choose another')
 }
 

@@ -60,12 +60,14 @@ export function createUserService ({ store, password, now, audit = discardAudit,
       const who = user === null ? {} : { userId: user.id, username: user.usernameNormalized }
       try {
         return await throttle.attempt({ username, ip: client.ip ?? 'unknown', userId: user?.id }, async () => {
-          const matches = user === null ? await password.verifyDummy(plain) : await password.verify(user.passwordHash, plain)
+          const { matches, upgradedHash } = user === null ? { matches: await password.verifyDummy(plain), upgradedHash: null } : await password.verifyAndUpgrade(user.passwordHash, plain)
           if (user === null || !matches) {
             audit({ event: 'login_failure', ...who, reason: user === null ? 'unknown_user' : 'wrong_password', ip: client.ip })
             throw new InvalidCredentialsError()
           }
           if (user.disabledAt !== null) throw new AccountDisabledError()
+          // A hash of the password as typed, from before passwords were NFKC-normalised: replaced.
+          if (upgradedHash !== null) await store.updateUser(user.id, { passwordHash: upgradedHash })
           audit({ event: 'login_success', userId: user.id, ip: client.ip })
           return user
         })

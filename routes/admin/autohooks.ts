@@ -1,9 +1,15 @@
 import type { FastifyPluginAsync } from 'fastify'
+import { activeUser } from '../../services/active-user.js'
 
-/** Everything under /admin needs a valid access token carrying the admin role. */
+/**
+ * Everything under /admin needs a valid access token carrying the admin role, of an account that
+ * is still active: a disabled admin's token may be live on an instance that has not synced yet.
+ * One user lookup per admin request (admin routes are rare; the other guarded routes never pay it).
+ */
 const adminGuard: FastifyPluginAsync = async (fastify) => {
   fastify.addHook('onRequest', fastify.authenticate)
   fastify.addHook('onRequest', fastify.requireRole('admin'))
+  fastify.addHook('onRequest', async (request) => { await activeUser(fastify.users, request.user.sub) })
 }
 
 export default adminGuard

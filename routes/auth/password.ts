@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { PasswordChangeBody } from '../../schemas/account.js'
 import { AUTH_BODY_LIMIT, BEARER, errorReplies, errorReplyWith, NoContent } from '../../schemas/common.js'
+import { activeUser } from '../../services/active-user.js'
 
 /** Changes the caller's password; every other session of theirs ends. */
 const password: FastifyPluginAsyncTypebox = async (fastify) => {
-  const { accounts } = fastify
+  const { accounts, users } = fastify
 
   fastify.post('/password', {
     bodyLimit: AUTH_BODY_LIMIT,
@@ -22,6 +23,7 @@ const password: FastifyPluginAsyncTypebox = async (fastify) => {
       }
     }
   }, async (request, reply) => {
+    await activeUser(users, request.user.sub)
     const { current_password: current, new_password: next } = request.body
     await accounts.changePassword(request.user.sub, request.user.sid, current, next, { ip: request.ip })
     return reply.code(204).send(null)

@@ -11,7 +11,7 @@ function toOAuthError (error: FastifyError): { status: number, code: string, des
   const code = typeof error.code === 'string' ? error.code : ''
   if (INVALID_GRANT.has(code)) return { status: 400, code: 'invalid_grant', description: error.message }
   if (code === 'FST_BASIC_AUTH_MISSING_OR_BAD_AUTHORIZATION_HEADER') return { status: 401, code: 'invalid_client', description: 'Malformed HTTP Basic credentials' }
-  if (code === 'storage_unavailable') return { status: 503, code: 'temporarily_unavailable', description: error.message }
+  if (code === 'storage_unavailable' || code === 'overloaded') return { status: 503, code: 'temporarily_unavailable', description: error.message }
   const status = error.statusCode ?? 500
   if (status === 429) return { status, code: /^[a-z_]+$/.test(code) ? code : 'rate_limited', description: error.message }
   if (status === 413) return { status, code: 'invalid_request', description: 'Request body too large' }

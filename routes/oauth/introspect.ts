@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { IntrospectionReply, oauthErrorReplies, TokenReference } from '../../schemas/oauth.js'
-import { OAuthError } from '../../services/errors.js'
 
 const BASIC = /^\s*basic\s+([A-Za-z0-9+/]+=*)\s*$/i
 
@@ -33,13 +32,10 @@ const introspect: FastifyPluginAsyncTypebox = async (fastify) => {
       security: [{ basicAuth: [] }],
       consumes: ['application/x-www-form-urlencoded', 'application/json'],
       body: TokenReference,
-      response: { 200: IntrospectionReply, ...oauthErrorReplies(400, 401, 503) }
+      response: { 200: IntrospectionReply, ...oauthErrorReplies(400, 401, 429, 503) }
     },
     onRequest: async (request) => {
-      const credentials = clientCredentials(request.headers.authorization)
-      if (credentials === null || !oauth.isIntrospectionClient(...credentials)) {
-        throw new OAuthError(401, 'invalid_client', 'Client authentication failed')
-      }
+      oauth.authenticateIntrospectionClient(clientCredentials(request.headers.authorization), request.ip)
     }
   }, async (request) => {
     const { token, token_type_hint: hint } = request.body

@@ -7,12 +7,14 @@ const revoke: FastifyPluginAsyncTypebox = async (fastify) => {
   const { oauth } = fastify
 
   fastify.post('/revoke', {
+    // Each call may cost a storage lookup or two: per IP, the budget of /auth/refresh.
+    config: { rateLimit: fastify.authRateLimits.refresh },
     schema: {
       tags: ['oauth'],
       summary: 'RFC 7009 revocation: ends the session of a refresh or access token',
       consumes: ['application/x-www-form-urlencoded', 'application/json'],
       body: TokenReference,
-      response: { 200: Type.Null({ description: 'Revoked, or not a token of ours' }), ...oauthErrorReplies(400, 503) }
+      response: { 200: Type.Null({ description: 'Revoked, or not a token of ours' }), ...oauthErrorReplies(400, 429, 503) }
     }
   }, async (request, reply) => {
     const { token, token_type_hint: hint } = request.body

@@ -56,6 +56,6 @@ t.test('discovery - names our endpoints, grants and algorithm', async (t) => {
   }
   const local = await build(t)
   t.match((await local.inject({ url: '/.well-known/openid-configuration', headers: { host: 'localhost:3000' } })).json(), {
-    jwks_uri: 'http://localhost:3000/.well-known/jwks.json'
-  }, 'with a non-URL issuer the endpoints are relative to the request')
+    jwks_uri: 'http://127.0.0.1:3000/.well-known/jwks.json'
+  }, 'with a non-URL issuer and no PUBLIC_URL the endpoints are on HOST:PORT, never on the Host header')
 })

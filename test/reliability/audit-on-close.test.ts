@@ -3,7 +3,7 @@ import t, { type Test } from 'tap'
 import type { AuditEvent } from '../../services/audit.js'
 import type { Store } from '../../services/storage/types.js'
 import { forEachAdapter } from '../adapters/databases.js'
-import { build, uniqueName } from '../helper.js'
+import { build, register, uniqueName } from '../helper.js'
 
 /** Events written through the sink right before close: more than one storage round trip finishes in the meantime. */
 const EMITTED = 300
@@ -12,10 +12,14 @@ const FAILED_LOGINS = 10
 /** Above every count this test stores. */
 const PAGE = 1000
 
-/** Failed logins (each answered before its audit write ends), then EMITTED events, then close at once. */
+/**
+ * Failed logins (each answered before its audit write ends), then EMITTED events, then close at
+ * once. The accounts exist: a login_failure names only an existing account.
+ */
 async function auditThenClose (t: Test, app: FastifyInstance, marker: string): Promise<void> {
   const trail = app.auditTrail
   if (trail === null) throw new Error('AUDIT_LOG=storage expected')
+  for (let i = 0; i < FAILED_LOGINS; i++) await register(app, `${marker}_${i}`)
   const logins = await Promise.all(Array.from({ length: FAILED_LOGINS }, (_, i) => app.inject({
     method: 'POST', url: '/auth/login', payload: { username: `${marker}_${i}`, password: 'not a password anyone has' }
   })))

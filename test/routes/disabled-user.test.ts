@@ -1,5 +1,5 @@
 import t from 'tap'
-import { bearer, build, registerAndLogin } from '../helper.js'
+import { bearer, build, login, PASSWORD, registerAndLogin } from '../helper.js'
 
 /**
  * A disabled account's token can still be live: on an instance that has not synced yet, after a
@@ -10,7 +10,8 @@ import { bearer, build, registerAndLogin } from '../helper.js'
 const routes = [
   { method: 'GET' as const, url: '/auth/me' },
   { method: 'GET' as const, url: '/auth/sessions' },
-  { method: 'DELETE' as const, url: '/auth/sessions/00000000-0000-4000-8000-000000000000' }
+  { method: 'DELETE' as const, url: '/auth/sessions/00000000-0000-4000-8000-000000000000' },
+  { method: 'POST' as const, url: '/auth/password', payload: { current_password: PASSWORD, new_password: 'a new and long enough password' } }
 ]
 
 t.test('routes that read the account - refuse a disabled user whose token is live, like a revoked token', async (t) => {
@@ -40,4 +41,18 @@ t.test('GET /auth/me - a deleted user\'s live token gets the revoked-token reply
   const res = await app.inject({ url: '/auth/me', headers: bearer(user.access_token) })
   t.equal(res.statusCode, 401)
   t.equal(res.json().code, 'invalid_token')
+})
+
+t.test('admin routes - a disabled admin whose token is live is refused like a revoked token', async (t) => {
+  const app = await build(t)
+  const admin = await registerAndLogin(app)
+  await app.store.updateUser(admin.id, { roles: ['user', 'admin'] })
+  const token = (await login(app, admin.username)).access_token
+  t.equal((await app.inject({ url: '/admin/users', headers: bearer(token) })).statusCode, 200, 'active admin: served')
+  t.equal(await app.store.updateUser(admin.id, { disabledAt: new Date() }), true)
+  for (const route of [{ method: 'GET' as const, url: '/admin/users' }, { method: 'DELETE' as const, url: `/admin/users/${admin.id}/login-failures` }]) {
+    const res = await app.inject({ ...route, headers: bearer(token) })
+    t.equal(res.statusCode, 401, `${route.method} ${route.url}`)
+    t.equal(res.json().code, 'invalid_token')
+  }
 })

@@ -1,6 +1,9 @@
 import t from 'tap'
 import { ConfigError, loadConfig } from '../../services/config.js'
 
+/** A secret as `openssl rand -base64 48` makes one (fixed here so a failure can be reproduced). */
+const RANDOM_SECRET = 'q3T0v8Kc1mZP4yWbN7sXe2LhGa9dRfUj5oVtQiEw6BnCkYp-HzuMlJxgD_rSO'
+
 t.test('loadConfig - should apply the documented defaults', async (t) => {
   const config = loadConfig({})
   t.match(config, {
@@ -36,7 +39,7 @@ t.test('loadConfig - should name the variable of a bad value', async (t) => {
 t.test('loadConfig - should refuse production without a strong JWT_SECRET', async (t) => {
   t.throws(() => loadConfig({ NODE_ENV: 'production' }), { message: /JWT_SECRET/ })
   t.throws(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short' }), ConfigError)
-  t.equal(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), ALLOW_MEMORY_STORAGE: 'true' }).JWT_SECRET, 'x'.repeat(32))
+  t.equal(loadConfig({ NODE_ENV: 'production', JWT_SECRET: RANDOM_SECRET, ALLOW_MEMORY_STORAGE: 'true', PUBLIC_URL: 'https://auth.example' }).JWT_SECRET, RANDOM_SECRET)
 })
 
 t.test('loadConfig - should parse CORS_ORIGINS into exact origins', async (t) => {
@@ -47,7 +50,7 @@ t.test('loadConfig - should parse CORS_ORIGINS into exact origins', async (t) =>
 })
 
 t.test('loadConfig - production guard: each refusal names the variable and the fix', async (t) => {
-  const strong = { NODE_ENV: 'production', JWT_SECRET: 'y'.repeat(48), STORAGE_URL: 'mysql://db/auth' }
+  const strong = { NODE_ENV: 'production', JWT_SECRET: RANDOM_SECRET, STORAGE_URL: 'mysql://db/auth', PUBLIC_URL: 'https://auth.example' }
   t.throws(() => loadConfig({ ...strong, JWT_SECRET: undefined }), { message: /JWT_SECRET.*openssl rand/ })
   t.throws(() => loadConfig({ ...strong, JWT_SECRET: 'short' }), { message: /JWT_SECRET/ })
   t.throws(() => loadConfig({ ...strong, STORAGE_URL: 'memory://' }), { message: /STORAGE_URL=memory:\/\/.*ALLOW_MEMORY_STORAGE=true/ })
@@ -57,4 +60,55 @@ t.test('loadConfig - production guard: each refusal names the variable and the f
   t.equal(loadConfig({ ...strong, STORAGE_URL: 'sqlite://./data/auth.db' }).STORAGE_URL, 'sqlite://./data/auth.db', 'a SQLite file is fine on one machine')
   t.equal(loadConfig({ ...strong, JWT_SECRET: undefined, JWT_ALGORITHM: 'EdDSA' }).JWT_ALGORITHM, 'EdDSA', 'no secret needed for asymmetric keys')
   t.equal(loadConfig({ STORAGE_URL: 'memory://' }).STORAGE_URL, 'memory://', 'outside production memory is the default')
+})
+
+const production = { NODE_ENV: 'production', JWT_SECRET: RANDOM_SECRET, STORAGE_URL: 'mysql://db/auth', PUBLIC_URL: 'https://auth.example' }
+
+t.test('production guard - a NODE_ENV that looks like production but is not exactly it is refused', async (t) => {
+  for (const nodeEnv of ['Production', 'production ', ' production', 'PRODUCTION', 'prod', 'Prod', 'production-eu']) {
+    t.throws(() => loadConfig({ ...production, NODE_ENV: nodeEnv }), { name: 'ConfigError', message: /NODE_ENV=.*set NODE_ENV=production/ }, JSON.stringify(nodeEnv))
+  }
+  for (const nodeEnv of ['development', 'test', 'staging', 'production']) {
+    t.equal(loadConfig({ ...production, NODE_ENV: nodeEnv }).NODE_ENV, nodeEnv, `${nodeEnv} is accepted`)
+  }
+})
+
+t.test('production guard - an HS256 secret of obviously low entropy is refused, a random one accepted', async (t) => {
+  const guessable = ['x'.repeat(64), 'ab'.repeat(32), 'passwordpasswordpasswordpassword', '0000000011111111222222223333333344444444', 'abcabcabcabcabcabcabcabcabcabcabcabc']
+  for (const secret of guessable) {
+    t.throws(() => loadConfig({ ...production, JWT_SECRET: secret }), { name: 'ConfigError', message: /JWT_SECRET is guessable.*openssl rand/ }, secret)
+    t.equal(loadConfig({ JWT_SECRET: secret }).JWT_SECRET, secret, 'outside production it is accepted')
+  }
+  for (const secret of [RANDOM_SECRET, '3f9a1c07d2b84e6590ab1c2d3e4f5061', 'correct horse battery staple, then some more words']) {
+    t.equal(loadConfig({ ...production, JWT_SECRET: secret }).JWT_SECRET, secret, secret)
+  }
+  t.equal(loadConfig({ ...production, JWT_SECRET: 'x'.repeat(64), JWT_ALGORITHM: 'EdDSA' }).JWT_ALGORITHM, 'EdDSA', 'no HS256, no secret to judge')
+})
+
+t.test('production guard - TRUST_PROXY=true needs TRUST_PROXY_ANY_ACKNOWLEDGED=true', async (t) => {
+  t.throws(() => loadConfig({ ...production, TRUST_PROXY: 'true' }), { name: 'ConfigError', message: /TRUST_PROXY=true.*TRUST_PROXY_ANY_ACKNOWLEDGED=true/ })
+  t.throws(() => loadConfig({ ...production, TRUST_PROXY: 'true', TRUST_PROXY_ANY_ACKNOWLEDGED: 'false' }), { message: /TRUST_PROXY/ })
+  t.equal(loadConfig({ ...production, TRUST_PROXY: 'true', TRUST_PROXY_ANY_ACKNOWLEDGED: 'true' }).TRUST_PROXY, 'true')
+  t.equal(loadConfig({ ...production, TRUST_PROXY: '10.0.0.0/8' }).TRUST_PROXY, '10.0.0.0/8', 'listed proxies need no acknowledgement')
+  t.equal(loadConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY, 'true', 'outside production it is allowed')
+})
+
+t.test('production guard - introspection client secrets shorter than 32 characters are refused', async (t) => {
+  t.throws(() => loadConfig({ ...production, INTROSPECTION_CLIENTS: 'gateway:short-secret' }), { name: 'ConfigError', message: /INTROSPECTION_CLIENTS.*"gateway".*32 characters.*openssl rand/ })
+  t.throws(() => loadConfig({ ...production, INTROSPECTION_CLIENTS: `a:${'s'.repeat(40)},b:${'t'.repeat(31)}` }), { message: /"b"/ })
+  t.equal(loadConfig({ ...production, INTROSPECTION_CLIENTS: `gateway:${'s'.repeat(32)}` }).introspectionClients.get('gateway'), 's'.repeat(32))
+  t.equal(loadConfig({ INTROSPECTION_CLIENTS: 'gateway:short' }).introspectionClients.get('gateway'), 'short', 'outside production short secrets are allowed')
+})
+
+t.test('production guard - PUBLIC_URL or an https:// JWT_ISSUER is required (links are never built from Host)', async (t) => {
+  t.throws(() => loadConfig({ ...production, PUBLIC_URL: undefined }), { name: 'ConfigError', message: /PUBLIC_URL must be set.*https:\/\/auth\.example\.com/ })
+  t.throws(() => loadConfig({ ...production, PUBLIC_URL: undefined, JWT_ISSUER: 'http://auth.example' }), { message: /PUBLIC_URL/ })
+  t.equal(loadConfig({ ...production, PUBLIC_URL: undefined, JWT_ISSUER: 'https://auth.example' }).JWT_ISSUER, 'https://auth.example')
+  t.throws(() => loadConfig({ PUBLIC_URL: 'https://auth.example/auth?x' }), { message: /PUBLIC_URL/ }, 'an origin and a path, no query')
+  t.equal(loadConfig({ PUBLIC_URL: 'https://example.com/auth/' }).PUBLIC_URL, 'https://example.com/auth/')
+})
+
+t.test('timeouts - defaults, and a headers timeout above the request timeout is refused', async (t) => {
+  t.match(loadConfig({}), { REQUEST_TIMEOUT_MS: 30_000, HEADERS_TIMEOUT_MS: 10_000, CONNECTION_TIMEOUT_MS: 90_000 })
+  t.throws(() => loadConfig({ REQUEST_TIMEOUT_MS: '5000', HEADERS_TIMEOUT_MS: '6000' }), { name: 'ConfigError', message: /HEADERS_TIMEOUT_MS.*REQUEST_TIMEOUT_MS/ })
 })

@@ -10,6 +10,7 @@ import type { StoreFactory } from './contract.js'
 const plainHasher: PasswordHasher = {
   hash: async (password) => `plain:${password}`,
   verify: async (hash, password) => hash === `plain:${password}`,
+  verifyAndUpgrade: async (hash, password) => ({ matches: hash === `plain:${password}`, upgradedHash: null }),
   verifyDummy: async () => false
 }
 
