@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts what the test suite needs on this machine and exports MYSQL_URL and MONGODB_URL.
+# Starts what the test suite needs on this machine and exports MYSQL_URL, POSTGRES_URL and MONGODB_URL.
 # Sourced by .ci/run (and usable by hand: `source .ci/services.sh`); stop_services undoes it.
 # Strict mode while it starts the services; the caller's shell options are given back at the end
 # (left on, -e would end the caller at its first failing test command, before stop_services).
@@ -30,6 +30,20 @@ start_mariadb() {
     for _ in $(seq 1 100); do mariadb -uroot -h127.0.0.1 -e 'select 1' >/dev/null 2>&1 && break; sleep 0.3; done
   fi
   export MYSQL_URL="${MYSQL_URL:-mysql://root@127.0.0.1:3306/test}"
+}
+
+# PostgreSQL (Debian's cluster, trust auth on 127.0.0.1); the tests make their own databases from `test`.
+start_postgres() {
+  if ! psql -h 127.0.0.1 -U postgres -d postgres -Atc 'select 1' >/dev/null 2>&1; then
+    log "PostgreSQL is not answering: starting it"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start
+    wait_for_port 127.0.0.1 5432 60 || { log "PostgreSQL did not start"; return 1; }
+    for _ in $(seq 1 100); do psql -h 127.0.0.1 -U postgres -d postgres -Atc 'select 1' >/dev/null 2>&1 && break; sleep 0.3; done
+  fi
+  if [ "$(psql -h 127.0.0.1 -U postgres -d postgres -Atc "select 1 from pg_database where datname = 'test'")" != 1 ]; then
+    psql -h 127.0.0.1 -U postgres -d postgres -qc 'create database test'
+  fi
+  export POSTGRES_URL="${POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
 }
 
 # Redis backs the shared IP rate limiter (REDIS_URL); this kind of machine runs it on 6379.
@@ -76,8 +90,9 @@ stop_services() {
 }
 
 start_mariadb
+start_postgres
 start_redis
 start_ferretdb
-log "MYSQL_URL=$MYSQL_URL MONGODB_URL=$MONGODB_URL REDIS_URL=$REDIS_URL"
+log "MYSQL_URL=$MYSQL_URL POSTGRES_URL=$POSTGRES_URL MONGODB_URL=$MONGODB_URL REDIS_URL=$REDIS_URL"
 eval "$_services_caller_options"
 unset _services_caller_options

@@ -1,14 +1,18 @@
 import type { MySQLPromisePool } from '@fastify/mysql'
+import type { PostgresDb } from '@fastify/postgres'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { mongoClientOptions, mysqlPoolOptions, type StorageSettings } from '../services/storage/driver-options.js'
+import { mongoClientOptions, mysqlPoolOptions, postgresPoolOptions, type StorageSettings } from '../services/storage/driver-options.js'
 import { createMemoryStore } from '../services/storage/memory.js'
+import type { SqlAccess, SqlDatabase } from '../services/storage/sql/open.js'
 import type { Store } from '../services/storage/types.js'
 import { parseStorageUrl, type StorageTarget } from '../services/storage/url.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     store: Store
+    /** On SQLite, MySQL and PostgreSQL: the query builder and migration runner for a module's own tables; null otherwise. */
+    sql: SqlAccess | null
   }
 }
 
@@ -17,19 +21,40 @@ type Target<Kind> = Extract<StorageTarget, { kind: Kind }>
 // The drivers are loaded only for the adapter STORAGE_URL names: a memory-storage server that
 // loads neither mysql2 nor the MongoDB driver starts about 10 MiB smaller (RSS, measured with ps).
 
+/** Migrations, then the store, over a SQL database; logs the versions it applied. */
+async function openSql (fastify: FastifyInstance, database: SqlDatabase, name: string, settings: StorageSettings): Promise<Store> {
+  const { openSqlStore } = await import('../services/storage/sql/open.js')
+  const { store, applied, access } = await openSqlStore(database, { database: name, timeoutMs: settings.timeoutMs })
+  if (applied.length > 0) fastify.log.info({ versions: applied }, `storage: ${database.dialect.name} migrations applied`)
+  fastify.decorate('sql', access)
+  return store
+}
+
+/** The file (and its folder) is created on first start; closed by the store. */
+async function openSqlite (fastify: FastifyInstance, target: Target<'sqlite'>, settings: StorageSettings): Promise<Store> {
+  const { sqliteDatabase } = await import('../services/storage/sql/open.js')
+  const database = await sqliteDatabase(target.path, { busyTimeoutMs: settings.timeoutMs })
+  fastify.log.info({ driver: database.driver }, 'storage: SQLite driver')
+  return await openSql(fastify, database, target.path, settings)
+}
+
 /** @fastify/mysql with `promise: true`, then the migrations, then the store. */
 async function openMysql (fastify: FastifyInstance, target: Target<'mysql'>, settings: StorageSettings): Promise<Store> {
-  const [{ default: fastifyMysql }, { migrateMysql }, { createMysqlStore }] = await Promise.all([
-    import('@fastify/mysql'),
-    import('../services/storage/mysql-migrations.js'),
-    import('../services/storage/mysql.js')
-  ])
+  const [{ default: fastifyMysql }, { mysqlDatabase }] = await Promise.all([import('@fastify/mysql'), import('../services/storage/sql/open.js')])
   await fastify.register(fastifyMysql, { promise: true, ...mysqlPoolOptions(target.url, settings) })
-  // @fastify/mysql declares no type for its decorator (its shape depends on the options).
+  // @fastify/mysql declares no type for its decorator (its shape depends on the options); Kysely takes the callback pool under it.
   const { pool } = (fastify as FastifyInstance & { mysql: MySQLPromisePool }).mysql
-  const applied = await migrateMysql(pool, { database: target.database })
-  if (applied.length > 0) fastify.log.info({ versions: applied }, 'storage: MySQL migrations applied')
-  return createMysqlStore(pool, { timeoutMs: settings.timeoutMs })
+  return await openSql(fastify, mysqlDatabase(pool.pool), target.database, settings)
+}
+
+/** @fastify/postgres, then the migrations, then the store. */
+async function openPostgres (fastify: FastifyInstance, target: Target<'postgres'>, settings: StorageSettings): Promise<Store> {
+  const [{ default: fastifyPostgres }, { postgresDatabase }] = await Promise.all([import('@fastify/postgres'), import('../services/storage/sql/open.js')])
+  await fastify.register(fastifyPostgres, postgresPoolOptions(target.url, settings))
+  const { pool } = (fastify as FastifyInstance & { pg: PostgresDb }).pg
+  // An idle client that loses its server emits 'error' on the pool; unheard, it would end the process.
+  pool.on('error', (error) => fastify.log.warn({ err: error }, 'storage: idle PostgreSQL connection lost'))
+  return await openSql(fastify, postgresDatabase(pool), target.database, settings)
 }
 
 /** @fastify/mongodb (closed with the server), then the indexes, then the store. */
@@ -57,14 +82,21 @@ export default fp(async (fastify) => {
     case 'memory':
       store = createMemoryStore()
       break
+    case 'sqlite':
+      store = await openSqlite(fastify, target, settings)
+      break
     case 'mysql':
       store = await openMysql(fastify, target, settings)
+      break
+    case 'postgres':
+      store = await openPostgres(fastify, target, settings)
       break
     case 'mongodb':
       store = await openMongo(fastify, target, settings)
       break
   }
   fastify.decorate('store', store)
+  if (!fastify.hasDecorator('sql')) fastify.decorate('sql', null)
   fastify.addHook('onClose', () => store.close())
   // Only the redacted URL: never the credentials.
   fastify.log.info({ storage: target.kind, target: target.kind === 'memory' ? 'memory://' : target.redacted }, 'storage ready')

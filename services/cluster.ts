@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster'
 import { hostname } from 'node:os'
 import { ConfigError, type AppConfig } from './config.js'
+import { isProcessLocalStorage } from './storage/url.js'
 
 /** The message the primary sends a worker to make it close gracefully (see server.ts). */
 export const SHUTDOWN_MESSAGE = 'auth-server:shutdown'
@@ -18,8 +19,8 @@ function log (level: Level, msg: string, fields: Record<string, unknown> = {}): 
 
 /** Throws a ConfigError when N workers cannot share the state the storage keeps. */
 export function assertClusterable (config: Pick<AppConfig, 'WEB_CONCURRENCY' | 'STORAGE_URL'>): void {
-  if (config.WEB_CONCURRENCY > 1 && config.STORAGE_URL.startsWith('memory:')) {
-    throw new ConfigError(`WEB_CONCURRENCY=${config.WEB_CONCURRENCY} needs shared storage, but STORAGE_URL=memory:// keeps users, sessions and revocations in each process's own memory: a user registered through one worker would be unknown to the others. Set STORAGE_URL to mysql://… or mongodb://…, or WEB_CONCURRENCY=1`)
+  if (config.WEB_CONCURRENCY > 1 && isProcessLocalStorage(config.STORAGE_URL)) {
+    throw new ConfigError(`WEB_CONCURRENCY=${config.WEB_CONCURRENCY} needs shared storage, but STORAGE_URL=${config.STORAGE_URL.trim()} keeps users, sessions and revocations in each process's own memory: a user registered through one worker would be unknown to the others. Set STORAGE_URL to sqlite://./data/auth.db (workers on one machine share the file), mysql://…, postgres://… or mongodb://…, or WEB_CONCURRENCY=1`)
   }
 }
 

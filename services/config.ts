@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { Value } from 'typebox/value'
 import { EnvSchema, type Env } from '../schemas/env.js'
 import { assertNodeEnvIsExact, assertProductionSafety } from './production-guard.js'
+import { isProcessLocalStorage } from './storage/url.js'
 
 export interface AppConfig extends Omit<Env, 'JWT_SECRET' | 'CORS_ORIGINS' | 'INTROSPECTION_CLIENTS'> {
   JWT_SECRET: string
@@ -58,10 +59,10 @@ function assertTimeouts (env: Env): void {
   }
 }
 
-/** memory:// loses every user on restart and cannot be shared: refused in production unless asked for. */
+/** memory:// (and sqlite::memory:) loses every user on restart and cannot be shared: refused in production unless asked for. */
 function assertProductionStorage (env: Env): void {
-  if (env.STORAGE_URL.startsWith('memory:') && !env.ALLOW_MEMORY_STORAGE) {
-    throw new ConfigError('STORAGE_URL=memory:// is refused when NODE_ENV=production: set STORAGE_URL to mysql://… or mongodb://…, or ALLOW_MEMORY_STORAGE=true if losing every user on restart is acceptable')
+  if (isProcessLocalStorage(env.STORAGE_URL) && !env.ALLOW_MEMORY_STORAGE) {
+    throw new ConfigError(`STORAGE_URL=${env.STORAGE_URL.trim()} is refused when NODE_ENV=production: set STORAGE_URL to sqlite://…, mysql://…, postgres://… or mongodb://…, or ALLOW_MEMORY_STORAGE=true if losing every user on restart is acceptable`)
   }
 }
 

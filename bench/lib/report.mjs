@@ -91,7 +91,7 @@ function explain (row, rows, databases) {
   }
   if (row.id === '8c' || row.id === '8d') {
     const memoryLogin = find('8a')
-    parts.push('MySQL finds a user by the unique key on username_normalized (services/storage/mysql-schema.ts), a B-tree lookup whatever the number of users, and the rest of a login is the same work with few users or many' +
+    parts.push('MySQL finds a user by the unique key on username_normalized (services/storage/sql/schema-mysql.ts), a B-tree lookup whatever the number of users, and the rest of a login is the same work with few users or many' +
       (row.id === '8c' && memoryLogin?.value != null ? `; with memory storage the same comparison gave ${memoryLogin.value.toFixed(2)}× (row 8a). Most of a login's latency is its argon2id verify, whose time moves with the machine from round to round.` : '.'))
   }
   if ((row.id === '8e' || row.id === '8f' || row.id === '6c') && databases.mongodb.startsWith('FerretDB')) {

@@ -1,5 +1,6 @@
 import type { MongoClientOptions } from 'mongodb'
 import type { PoolOptions } from 'mysql2/promise'
+import type { PoolConfig } from 'pg'
 
 /** The two storage settings every adapter reads (STORAGE_POOL_SIZE, STORAGE_TIMEOUT_MS). */
 export interface StorageSettings {
@@ -38,5 +39,19 @@ export function mongoClientOptions ({ poolSize, timeoutMs }: StorageSettings): M
     connectTimeoutMS: timeoutMs,
     socketTimeoutMS: timeoutMs * 2,
     waitQueueTimeoutMS: timeoutMs
+  }
+}
+
+/**
+ * pg pool options, for @fastify/postgres and for the tests alike. Connecting gives up within
+ * timeoutMs; the store's own deadline (sql/operation.ts) bounds the rest of an operation.
+ */
+export function postgresPoolOptions (url: string, { poolSize, timeoutMs }: StorageSettings): PoolConfig {
+  return {
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: timeoutMs,
+    idleTimeoutMillis: 30_000,
+    keepAlive: true
   }
 }

@@ -116,7 +116,7 @@ export interface AuditQuery {
 }
 
 export interface Store {
-  readonly kind: 'memory' | 'mysql' | 'mongodb'
+  readonly kind: 'memory' | 'sqlite' | 'mysql' | 'postgres' | 'mongodb'
 
   /** Inserts a user; throws DuplicateUserError when usernameNormalized is taken (race-safe). */
   createUser (user: UserRecord): Promise<void>

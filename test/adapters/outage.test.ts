@@ -71,4 +71,4 @@ forEachAdapter(t, async (t, database) => {
       refreshToken = refreshed.json().refresh_token
     })
   }
-})
+}, { networked: true })

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { forEachAdapter, type DatabaseDump } from '../adapters/databases.js'
+import { forEachAdapter, type AdapterKind, type DatabaseDump } from '../adapters/databases.js'
 import { TEST_SECRET } from '../helper.js'
 import { buildDist, startServer } from '../e2e/server-process.js'
 import { client, type Client, type Pair } from './client.js'
@@ -56,15 +56,15 @@ function startWorkload (http: Client, prefix: string): Workload {
 }
 
 /** Per session id: how many refresh tokens are current (not retired), and whether it is revoked. */
-function currentTokens (kind: 'mysql' | 'mongodb', dump: DatabaseDump): Map<string, { current: number, revoked: boolean }> {
+function currentTokens (kind: AdapterKind, dump: DatabaseDump): Map<string, { current: number, revoked: boolean }> {
   const sessions = new Map<string, { current: number, revoked: boolean }>()
   for (const row of dump.sessions ?? []) {
     sessions.set(String(row.id ?? row._id), { current: 0, revoked: (row.revoked_at ?? row.revokedAt) !== null })
   }
-  const tokens = (kind === 'mysql' ? dump.refresh_tokens : dump.refreshTokens) ?? []
+  const tokens = (kind !== 'mongodb' ? dump.refresh_tokens : dump.refreshTokens) ?? []
   const retired = new Set(tokens.map((token) => String(token.previous)))
   for (const token of tokens) {
-    const isCurrent = kind === 'mysql' ? token.rotated_at === null : !retired.has(String(token._id))
+    const isCurrent = kind !== 'mongodb' ? token.rotated_at === null : !retired.has(String(token._id))
     const session = sessions.get(String(token.session_id ?? token.sessionId))
     if (isCurrent && session !== undefined) session.current += 1
   }

@@ -108,4 +108,4 @@ forEachAdapter(t, async (t, database) => {
     t.equal((await app.inject({ url: '/protected/hello', headers: bearer(revoked.access_token) })).statusCode, 401, 'still refused after the recovery')
     t.same(escaped, [], 'no unhandled rejection or uncaught exception')
   })
-})
+}, { networked: true })

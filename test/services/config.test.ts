@@ -56,6 +56,8 @@ t.test('loadConfig - production guard: each refusal names the variable and the f
   t.throws(() => loadConfig({ ...strong, STORAGE_URL: 'memory://' }), { message: /STORAGE_URL=memory:\/\/.*ALLOW_MEMORY_STORAGE=true/ })
   t.throws(() => loadConfig({ ...strong, CORS_ORIGINS: '*' }), { message: /CORS_ORIGINS/ }, 'no wildcard with credentials')
   t.equal(loadConfig({ ...strong, STORAGE_URL: 'memory://', ALLOW_MEMORY_STORAGE: 'true' }).STORAGE_URL, 'memory://')
+  t.throws(() => loadConfig({ ...strong, STORAGE_URL: 'sqlite::memory:' }), { message: /STORAGE_URL=sqlite::memory: is refused.*ALLOW_MEMORY_STORAGE=true/ }, 'an in-memory SQLite database is memory too')
+  t.equal(loadConfig({ ...strong, STORAGE_URL: 'sqlite://./data/auth.db' }).STORAGE_URL, 'sqlite://./data/auth.db', 'a SQLite file is fine on one machine')
   t.equal(loadConfig({ ...strong, JWT_SECRET: undefined, JWT_ALGORITHM: 'EdDSA' }).JWT_ALGORITHM, 'EdDSA', 'no secret needed for asymmetric keys')
   t.equal(loadConfig({ STORAGE_URL: 'memory://' }).STORAGE_URL, 'memory://', 'outside production memory is the default')
 })

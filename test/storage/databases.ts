@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto'
 import { MongoClient } from 'mongodb'
 import mysql from 'mysql2/promise'
+import pg from 'pg'
 import type { Test } from 'tap'
 
-/** Where the database tests find their servers (.ci/services.sh exports both). */
-export type DatabaseVariable = 'MYSQL_URL' | 'MONGODB_URL' | 'REDIS_URL'
+/** Where the database tests find their servers (.ci/services.sh exports them). */
+export type DatabaseVariable = 'MYSQL_URL' | 'MONGODB_URL' | 'REDIS_URL' | 'POSTGRES_URL'
 
 export interface FreshDatabase {
   /** auth_test_<pid>_<random>: made for this run, dropped at its end. */
@@ -73,5 +74,22 @@ export async function freshMongoDatabase (t: Test, serverUrl: string): Promise<F
       await client.close()
     }
   })
+  return { name, url: databaseUrl(serverUrl, name) }
+}
+
+/** Creates an empty PostgreSQL database; drops it when `t` ends (closing what still uses it). */
+export async function freshPostgresDatabase (t: Test, serverUrl: string): Promise<FreshDatabase> {
+  const name = freshDatabaseName()
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: serverUrl })
+    await client.connect()
+    try {
+      await client.query(sql)
+    } finally {
+      await client.end()
+    }
+  }
+  await admin(`CREATE DATABASE ${pg.escapeIdentifier(name)}`)
+  t.teardown(() => admin(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`))
   return { name, url: databaseUrl(serverUrl, name) }
 }

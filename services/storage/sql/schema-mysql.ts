@@ -1,6 +1,8 @@
+import type { MigrationStep } from './migrate.js'
+
 /**
- * Schema of the MySQL adapter, as numbered migrations recorded in `schema_migrations`
- * (mysql-migrations.ts applies them). Never edit a migration once released: add the next one.
+ * The MySQL/MariaDB statements of each migration in schema.ts. Versions 1-3 are the statements of
+ * release 1.0 as they were: databases made by it upgrade in place. Never edit a released one.
  *
  * Written for both MySQL 8 and MariaDB 10.11; differences avoided on purpose:
  * - roles is TEXT holding JSON, not JSON: MariaDB's JSON is LONGTEXT (mysql2 returns a string)
@@ -14,19 +16,11 @@
  *   or a guarded step that is skipped once its change is in place).
  */
 
-/** A step run only while `unless` (a SELECT) returns no row: for DDL that has no IF NOT EXISTS on both servers. */
-export interface GuardedStatement { sql: string, unless: string }
-export type MigrationStep = string | GuardedStatement
-export interface Migration { version: number, name: string, statements: MigrationStep[] }
-
 export const TABLE_OPTIONS = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin'
 const ID = 'CHAR(36) CHARACTER SET ascii COLLATE ascii_bin'
 const SHA256_HEX = 'CHAR(64) CHARACTER SET ascii COLLATE ascii_bin'
 
-const V1_TABLES: Migration = {
-  version: 1,
-  name: 'users, sessions, refresh_tokens, revocations',
-  statements: [
+const V1_TABLES: MigrationStep[] = [
     `CREATE TABLE IF NOT EXISTS users (
       id ${ID} NOT NULL PRIMARY KEY,
       username VARCHAR(255) NOT NULL,
@@ -66,23 +60,19 @@ const V1_TABLES: Migration = {
       KEY revocations_revoked_at (revoked_at),
       KEY revocations_expires_at (expires_at)
     ) ${TABLE_OPTIONS}`
-  ]
-}
+]
 
 /**
  * Account administration and login throttling. login_failures holds one row per failed login
  * (each expires on its own); login_failure_keys holds one row per throttle key, locked by every
  * recorder of that key so that concurrent failures are counted one after another (see
- * mysql-login-failures.ts), and expiring with the key's newest failure.
+ * login-failures.ts), and expiring with the key's newest failure.
  */
-const V2_ACCOUNTS_AND_THROTTLING: Migration = {
-  version: 2,
-  name: 'users.disabled_at, login_failure_keys, login_failures',
-  statements: [
-    {
-      sql: 'ALTER TABLE users ADD COLUMN disabled_at DATETIME(3) NULL',
-      unless: 'SELECT 1 FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = \'users\' AND column_name = \'disabled_at\''
-    },
+const V2_ACCOUNTS_AND_THROTTLING: MigrationStep[] = [
+  {
+    sql: 'ALTER TABLE users ADD COLUMN disabled_at DATETIME(3) NULL',
+    unless: 'SELECT 1 FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = \'users\' AND column_name = \'disabled_at\''
+  },
     `CREATE TABLE IF NOT EXISTS login_failure_keys (
       key_hash ${SHA256_HEX} NOT NULL PRIMARY KEY,
       expires_at DATETIME(3) NOT NULL,
@@ -96,13 +86,9 @@ const V2_ACCOUNTS_AND_THROTTLING: Migration = {
       KEY login_failures_key_hash (key_hash, expires_at),
       KEY login_failures_expires_at (expires_at)
     ) ${TABLE_OPTIONS}`
-  ]
-}
+]
 
-const V3_AUDIT_EVENTS: Migration = {
-  version: 3,
-  name: 'audit_events',
-  statements: [
+const V3_AUDIT_EVENTS: MigrationStep[] = [
     // No foreign key to users: the trail of a deleted user stays.
     `CREATE TABLE IF NOT EXISTS audit_events (
       id CHAR(26) CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY,
@@ -112,22 +98,26 @@ const V3_AUDIT_EVENTS: Migration = {
       data TEXT NOT NULL,
       KEY audit_events_user_id (user_id, id)
     ) ${TABLE_OPTIONS}`
-  ]
-}
+]
 
 /**
- * Revocations are synced by a number the database assigns (mysql-revocations.ts), not by
+ * Revocations are synced by a number the database assigns (sql/revocations.ts), not by
  * revoked_at: existing rows are numbered by the ALTER, in place.
  */
-const V4_REVOCATION_SEQUENCE: Migration = {
-  version: 4,
-  name: 'revocations.seq',
-  statements: [
-    {
-      sql: 'ALTER TABLE revocations ADD COLUMN seq BIGINT UNSIGNED NOT NULL AUTO_INCREMENT, ADD UNIQUE KEY revocations_seq (seq)',
-      unless: 'SELECT 1 FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = \'revocations\' AND column_name = \'seq\''
-    }
-  ]
-}
+const V4_REVOCATION_SEQUENCE: MigrationStep[] = [
+  {
+    sql: 'ALTER TABLE revocations ADD COLUMN seq BIGINT UNSIGNED NOT NULL AUTO_INCREMENT, ADD UNIQUE KEY revocations_seq (seq)',
+    unless: 'SELECT 1 FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = \'revocations\' AND column_name = \'seq\''
+  }
+]
 
-export const MIGRATIONS: readonly Migration[] = [V1_TABLES, V2_ACCOUNTS_AND_THROTTLING, V3_AUDIT_EVENTS, V4_REVOCATION_SEQUENCE]
+export const MYSQL_STEPS = { V1_TABLES, V2_ACCOUNTS_AND_THROTTLING, V3_AUDIT_EVENTS, V4_REVOCATION_SEQUENCE }
+
+/** The table that records the applied versions (`schema_migrations`, or a module's own). */
+export function mysqlMigrationsTable (table: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${table} (
+    version INT UNSIGNED NOT NULL PRIMARY KEY,
+    name VARCHAR(255) NOT NULL,
+    applied_at DATETIME(3) NOT NULL
+  ) ${TABLE_OPTIONS}`
+}
