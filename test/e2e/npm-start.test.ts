@@ -39,8 +39,6 @@ t.test('npm start - SIGTERM to the npm process stops the server and frees the po
     stdio: ['ignore', 'pipe', 'pipe']
   })
   const npmExited = once(npm, 'exit')
-  let serverPid: number | undefined
-  t.teardown(() => { if (serverPid !== undefined && isRunning(serverPid)) process.kill(serverPid, 'SIGKILL') })
   const output: string[] = []
   createInterface({ input: npm.stderr }).on('line', (line) => output.push(line))
   const listening = await new Promise<RegExpExecArray>((resolve, reject) => {
@@ -51,7 +49,8 @@ t.test('npm start - SIGTERM to the npm process stops the server and frees the po
     })
     npmExited.then(() => reject(new Error(`npm start exited before listening:\n${output.join('\n')}`)), reject)
   })
-  serverPid = Number(listening[1])
+  const serverPid = Number(listening[1])
+  t.teardown(() => { if (isRunning(serverPid)) process.kill(serverPid, 'SIGKILL') })
   const port = Number(listening[2])
   t.not(serverPid, npm.pid, 'the server is a process of its own')
   t.equal(await tryConnect(port), 'connected')
