@@ -5,14 +5,16 @@ import fp from 'fastify-plugin'
 import app, { serverOptions } from './app.js'
 import { assertClusterable, runPrimary, SHUTDOWN_MESSAGE, workerEnvironment } from './services/cluster.js'
 import { ConfigError, loadConfig, type AppConfig } from './services/config.js'
+import { startupEnvironment } from './services/startup-env.js'
 
 const GRACE_MS = 10_000
 
-function readConfig (): AppConfig {
+function readConfig (): { config: AppConfig, notes: string[] } {
   try {
-    const config = loadConfig(process.env)
+    const { env, notes } = startupEnvironment(process.env, process.cwd())
+    const config = loadConfig(env)
     assertClusterable(config)
-    return config
+    return { config, notes }
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
     process.stderr.write(`Refusing to start: ${error.message}\n`)
@@ -21,8 +23,9 @@ function readConfig (): AppConfig {
 }
 
 /** One server: Fastify(options) -> app -> close-with-grace -> listen. A cluster worker runs this too. */
-async function serve (config: AppConfig): Promise<void> {
+async function serve (config: AppConfig, notes: string[]): Promise<void> {
   const server = Fastify(serverOptions(config))
+  for (const note of notes) server.log.info(note)
   let closing = false
   // A request in flight at shutdown is answered with `Connection: close`: its keep-alive socket
   // ends with the reply instead of idling until keepAliveTimeout (72 s) outlasts the grace period.
@@ -49,9 +52,9 @@ async function serve (config: AppConfig): Promise<void> {
   }
 }
 
-const config = readConfig()
+const { config, notes } = readConfig()
 if (cluster.isPrimary && config.WEB_CONCURRENCY > 1) {
   runPrimary({ workers: config.WEB_CONCURRENCY, graceMs: GRACE_MS, env: workerEnvironment(config) })
 } else {
-  await serve(config)
+  await serve(config, notes)
 }
