@@ -5,9 +5,17 @@ import fp from 'fastify-plugin'
 import app, { serverOptions } from './app.js'
 import { assertClusterable, runPrimary, SHUTDOWN_MESSAGE, workerEnvironment } from './services/cluster.js'
 import { ConfigError, loadConfig, type AppConfig } from './services/config.js'
+import { describeStartupFailure } from './services/startup-failure.js'
 import { startupEnvironment } from './services/startup-env.js'
 
 const GRACE_MS = 10_000
+
+/** Every start-up failure ends here: one line naming the variable and the fix; the stack only at LOG_LEVEL=debug. */
+function refuseToStart (error: unknown, env: { STORAGE_URL: string, HOST: string, PORT: number, LOG_LEVEL?: string }): never {
+  process.stderr.write(`Refusing to start: ${describeStartupFailure(error, env)}\n`)
+  if ((env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace') && error instanceof Error) process.stderr.write(`${error.stack ?? ''}\n`)
+  process.exit(1)
+}
 
 function readConfig (): { config: AppConfig, notes: string[] } {
   try {
@@ -17,8 +25,7 @@ function readConfig (): { config: AppConfig, notes: string[] } {
     return { config, notes }
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
-    process.stderr.write(`Refusing to start: ${error.message}\n`)
-    process.exit(1)
+    refuseToStart(error, { STORAGE_URL: process.env.STORAGE_URL ?? '', HOST: '', PORT: 0 })
   }
 }
 
@@ -33,7 +40,11 @@ async function serve (config: AppConfig, notes: string[]): Promise<void> {
     if (closing) reply.header('connection', 'close')
     done(null, payload)
   })
-  await server.register(fp(app), { config })
+  try {
+    await server.register(fp(app), { config })
+  } catch (error) {
+    refuseToStart(error, config)
+  }
 
   const closer = closeWithGrace({ delay: GRACE_MS }, async ({ signal, err }) => {
     closing = true
@@ -47,8 +58,7 @@ async function serve (config: AppConfig, notes: string[]): Promise<void> {
   try {
     await server.listen({ host: config.HOST, port: config.PORT })
   } catch (error) {
-    server.log.error({ err: error }, error instanceof ConfigError ? error.message : 'could not start')
-    process.exit(1)
+    refuseToStart(error, config)
   }
 }
 

@@ -1,6 +1,7 @@
 import type { MySQLPromisePool } from '@fastify/mysql'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { connectWithRetry } from '../services/connect-retry.js'
 import { mongoClientOptions, mysqlPoolOptions, type StorageSettings } from '../services/storage/driver-options.js'
 import { createMemoryStore } from '../services/storage/memory.js'
 import type { Store } from '../services/storage/types.js'
@@ -17,8 +18,26 @@ type Target<Kind> = Extract<StorageTarget, { kind: Kind }>
 // The drivers are loaded only for the adapter STORAGE_URL names: a memory-storage server that
 // loads neither mysql2 nor the MongoDB driver starts about 10 MiB smaller (RSS, measured with ps).
 
+/**
+ * Start-up waits for a database that is not up yet (a container started before it): one test
+ * connection, retried with backoff for STORAGE_CONNECT_TIMEOUT_MS, each attempt logged. A wrong
+ * password or an unknown database fails at once; server.ts turns either into a refusal.
+ */
+async function waitForDatabase (fastify: FastifyInstance, redacted: string, connect: () => Promise<{ close (): Promise<void> }>): Promise<void> {
+  const connection = await connectWithRetry(connect, {
+    timeoutMs: fastify.config.STORAGE_CONNECT_TIMEOUT_MS,
+    onRetry: (attempt, code, waitMs) => fastify.log.warn({ target: redacted, attempt, code, retryInMs: waitMs }, 'storage: database not reachable yet, retrying')
+  })
+  await connection.close()
+}
+
 /** @fastify/mysql with `promise: true`, then the migrations, then the store. */
 async function openMysql (fastify: FastifyInstance, target: Target<'mysql'>, settings: StorageSettings): Promise<Store> {
+  const { createConnection } = await import('mysql2/promise')
+  await waitForDatabase(fastify, target.redacted, async () => {
+    const connection = await createConnection({ uri: target.url, connectTimeout: settings.timeoutMs })
+    return { close: () => connection.end() }
+  })
   const [{ default: fastifyMysql }, { migrateMysql }, { createMysqlStore }] = await Promise.all([
     import('@fastify/mysql'),
     import('../services/storage/mysql-migrations.js'),
@@ -34,6 +53,11 @@ async function openMysql (fastify: FastifyInstance, target: Target<'mysql'>, set
 
 /** @fastify/mongodb (closed with the server), then the indexes, then the store. */
 async function openMongo (fastify: FastifyInstance, target: Target<'mongodb'>, settings: StorageSettings): Promise<Store> {
+  const { MongoClient } = await import('mongodb')
+  await waitForDatabase(fastify, target.redacted, async () => {
+    const client = await new MongoClient(target.url, mongoClientOptions(settings)).connect()
+    return { close: () => client.close() }
+  })
   const [{ default: fastifyMongodb }, { ensureMongoIndexes }, { createMongoStore }] = await Promise.all([
     import('@fastify/mongodb'),
     import('../services/storage/mongodb-collections.js'),

@@ -44,7 +44,9 @@ export const EnvSchema = Type.Object({
    * 503 + Retry-After while the event loop was busy more than this share of the last second.
    * 0 (off) by default: a saturated loop with short delays is serving at full speed, not failing.
    */
-  MAX_EVENT_LOOP_UTILIZATION: Type.Number({ minimum: 0, maximum: 1, default: 0 })
+  MAX_EVENT_LOOP_UTILIZATION: Type.Number({ minimum: 0, maximum: 1, default: 0 }),
+  /** How long start-up waits for a storage server that refuses connections (not up yet), retrying with backoff. */
+  STORAGE_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 30_000 })
 })
 
 export type Env = Static<typeof EnvSchema>
