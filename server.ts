@@ -4,7 +4,7 @@ import Fastify from 'fastify'
 import fp from 'fastify-plugin'
 import app, { serverOptions } from './app.js'
 import { assertClusterable, runPrimary, SHUTDOWN_MESSAGE, workerEnvironment } from './services/cluster.js'
-import { ConfigError, loadConfig, type AppConfig } from './services/config.js'
+import { loadConfig, type AppConfig } from './services/config.js'
 import { describeStartupFailure } from './services/startup-failure.js'
 import { startupEnvironment } from './services/startup-env.js'
 
@@ -24,8 +24,8 @@ function readConfig (): { config: AppConfig, notes: string[] } {
     assertClusterable(config)
     return { config, notes }
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error
-    refuseToStart(error, { STORAGE_URL: process.env.STORAGE_URL ?? '', HOST: '', PORT: 0 })
+    // No validated config yet: a ConfigError names its variable itself.
+    refuseToStart(error, { STORAGE_URL: process.env.STORAGE_URL ?? '', HOST: process.env.HOST ?? '', PORT: Number(process.env.PORT), LOG_LEVEL: process.env.LOG_LEVEL })
   }
 }
 

@@ -9,15 +9,18 @@ export class StorageUnreachableError extends Error {
   }
 }
 
-interface DriverError { code?: unknown, errno?: unknown, name?: unknown, message?: unknown, cause?: unknown }
+interface DriverError { code?: unknown, message?: unknown, cause?: unknown }
 
-/** The error code of a driver error or of the network error behind it (MongoDB wraps it). */
+/** The error code of a driver error or of the network error behind it (MongoDB wraps it in `cause`). */
 export function errorCode (error: unknown): string | undefined {
-  for (let current = error as DriverError | undefined, depth = 0; current != null && depth < 5; current = current.cause as DriverError | undefined, depth++) {
+  let current = error as DriverError | undefined
+  for (let depth = 0; current != null && depth < 5; depth++) {
     if (typeof current.code === 'string') return current.code
-    if (current.code === 18 || /Authentication failed/i.test(String(current.message))) return 'AUTHENTICATION_FAILED'
-    const network = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ECONNRESET)\b/.exec(String(current.message))
+    const message = String(current.message)
+    if (current.code === 18 || /Authentication failed/i.test(message)) return 'AUTHENTICATION_FAILED'
+    const network = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ECONNRESET)\b/.exec(message)
     if (network !== null) return network[1]
+    current = current.cause as DriverError | undefined
   }
   return undefined
 }
@@ -32,8 +35,12 @@ export function isNotUpYet (error: unknown): boolean {
 
 function storageTarget (url: string): { shown: string, database: string } {
   try {
-    const target = parseStorageUrl(url)
-    return target.kind === 'memory' ? { shown: 'memory://', database: '' } : { shown: target.redacted, database: target.database }
+    const target: object = parseStorageUrl(url)
+    // Whatever the adapter: credentials only ever in their redacted form.
+    return {
+      shown: 'redacted' in target ? String(target.redacted) : url.replace(/\/\/[^/@]*@/, '//***:***@'),
+      database: 'database' in target ? String(target.database) : ''
+    }
   } catch {
     return { shown: '(unparsable, not shown)', database: '' }
   }

@@ -67,11 +67,19 @@ t.test('refusals - a database that never answers is retried, each attempt logged
   const port = await closedPort()
   const { code, stdout, stderr } = await run({ STORAGE_URL: `mysql://app:s3cret-pass@127.0.0.1:${port}/auth`, STORAGE_CONNECT_TIMEOUT_MS: '1000' })
   t.equal(code, 1)
-  t.match(stderr[0], new RegExp(`^Refusing to start: STORAGE_URL=mysql://\\*\\*\\*:\\*\\*\\*@127\\.0\\.0\\.1:${port}/auth: no database answered \\(ECONNREFUSED\\) in \\d+ attempt\\(s\\) over 1 s: start the database, or fix the host and port in STORAGE_URL \\(STORAGE_CONNECT_TIMEOUT_MS sets how long to wait\\)$`))
+  t.match(stderr[0], new RegExp(`^Refusing to start: STORAGE_URL=mysql://\\*\\*\\*:\\*\\*\\*@127\\.0\\.0\\.1:${port}/auth: no database answered \\(ECONNREFUSED\\) in \\d+ attempt\\(s\\) over \\d+ s: start the database, or fix the host and port in STORAGE_URL \\(STORAGE_CONNECT_TIMEOUT_MS sets how long to wait\\)$`))
   const retries = stdout.filter((line) => line.includes('storage: database not reachable yet, retrying'))
   t.ok(retries.length >= 2, `each attempt logged (${retries.length})`)
   t.match(retries[0], /"attempt":1,"code":"ECONNREFUSED","retryInMs":250/)
   t.notMatch([...stdout, ...stderr].join('\n'), /s3cret-pass/, 'the password is never shown')
+})
+
+t.test('refusals - MongoDB that never answers: retried, then the same refusal', async (t) => {
+  const port = await closedPort()
+  const { code, stdout, stderr } = await run({ STORAGE_URL: `mongodb://127.0.0.1:${port}/auth`, STORAGE_TIMEOUT_MS: '200', STORAGE_CONNECT_TIMEOUT_MS: '1000' })
+  t.equal(code, 1)
+  t.match(stderr[0], new RegExp(`^Refusing to start: STORAGE_URL=mongodb://127\\.0\\.0\\.1:${port}/auth: no database answered \\(ECONNREFUSED\\) in \\d+ attempt\\(s\\) over \\d+ s`))
+  t.ok(stdout.some((line) => line.includes('storage: database not reachable yet, retrying')), 'attempts logged')
 })
 
 withDatabaseServer(t, 'MYSQL_URL', async (t, serverUrl) => {
