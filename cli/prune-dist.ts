@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, rmSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs'
+import { dirname, join, relative } from 'node:path'
 
 /** The folders and files tsconfig.build.json compiles into dist/. */
 const COMPILED = ['app', 'server', 'cli', 'plugins', 'routes', 'services', 'schemas']
@@ -29,9 +29,15 @@ export function pruneDist (root: string): string[] {
       if (existsSync(source)) continue
       rmSync(output)
       removed.push(relative(root, output))
+      removeEmptyFolders(dirname(output), dist)
     }
   }
   return removed
+}
+
+/** An emptied folder would still be a URL prefix to the autoloader: removed up to dist/. */
+function removeEmptyFolders (dir: string, dist: string): void {
+  for (let current = dir; current !== dist && readdirSync(current).length === 0; current = dirname(current)) rmdirSync(current)
 }
 
 if (process.argv[1] === import.meta.filename) {
