@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import app from '../app.js'
 import { loadConfig } from '../services/config.js'
+import { startupEnvironment } from '../services/startup-env.js'
 
 /** Thrown for a wrong invocation: printed without a stack, exit code 2. */
 export class UsageError extends Error {
@@ -13,7 +14,10 @@ export class UsageError extends Error {
  * without listening, and closes everything afterwards.
  */
 export async function withApp<T> (work: (fastify: FastifyInstance) => Promise<T>): Promise<T> {
-  const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', RATE_LIMIT_AUTH_MAX: '0' })
+  // The server's own environment (.env, the local development secret): no warning about a
+  // random JWT_SECRET, and a user created here logs in on the server.
+  const { env } = startupEnvironment(process.env, process.cwd())
+  const config = loadConfig({ ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'warn', RATE_LIMIT_AUTH_MAX: '0' })
   if (config.STORAGE_URL.startsWith('memory:')) {
     throw new UsageError('STORAGE_URL is memory://, which lives inside one server process: point STORAGE_URL at the MySQL or MongoDB database of your server')
   }

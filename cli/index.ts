@@ -1,5 +1,6 @@
 import { UsageError } from './app-context.js'
 import { generateKeyFile, keysGenerateHelp, parseKeysGenerateArgs } from './keys.js'
+import { moduleNewHelp, parseModuleNewArgs, writeModule } from './module-new.js'
 import { userCommands } from './users.js'
 
 interface Command {
@@ -15,6 +16,14 @@ const commands: Record<string, Command> = {
       const { alg, dir } = parseKeysGenerateArgs(args)
       const { path, kid } = generateKeyFile(alg, dir)
       process.stdout.write(`wrote ${path}\nkid ${kid}\nstart with: JWT_ALGORITHM=${alg} JWT_PRIVATE_KEYS=${dir} npm start\n`)
+    }
+  },
+  'module:new': {
+    help: moduleNewHelp,
+    run (args) {
+      const options = parseModuleNewArgs(args)
+      const written = writeModule(process.cwd(), options)
+      process.stdout.write(`${written.map((path) => `wrote ${path}`).join('\n')}\nnext: npm run dev, then GET /${options.name}/; npx tap test/routes/${options.name}.test.ts\n`)
     }
   }
 }

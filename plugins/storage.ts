@@ -2,6 +2,7 @@ import type { MySQLPromisePool } from '@fastify/mysql'
 import type { PostgresDb } from '@fastify/postgres'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { connectWithRetry } from '../services/connect-retry.js'
 import { mongoClientOptions, mysqlPoolOptions, postgresPoolOptions, type StorageSettings } from '../services/storage/driver-options.js'
 import { createMemoryStore } from '../services/storage/memory.js'
 import type { SqlAccess, SqlDatabase } from '../services/storage/sql/open.js'
@@ -38,8 +39,26 @@ async function openSqlite (fastify: FastifyInstance, target: Target<'sqlite'>, s
   return await openSql(fastify, database, target.path, settings)
 }
 
+/**
+ * Start-up waits for a database that is not up yet (a container started before it): one test
+ * connection, retried with backoff for STORAGE_CONNECT_TIMEOUT_MS, each attempt logged. A wrong
+ * password or an unknown database fails at once; server.ts turns either into a refusal.
+ */
+async function waitForDatabase (fastify: FastifyInstance, redacted: string, connect: () => Promise<{ close (): Promise<void> }>): Promise<void> {
+  const connection = await connectWithRetry(connect, {
+    timeoutMs: fastify.config.STORAGE_CONNECT_TIMEOUT_MS,
+    onRetry: (attempt, code, waitMs) => fastify.log.warn({ target: redacted, attempt, code, retryInMs: waitMs }, 'storage: database not reachable yet, retrying')
+  })
+  await connection.close()
+}
+
 /** @fastify/mysql with `promise: true`, then the migrations, then the store. */
 async function openMysql (fastify: FastifyInstance, target: Target<'mysql'>, settings: StorageSettings): Promise<Store> {
+  const { createConnection } = await import('mysql2/promise')
+  await waitForDatabase(fastify, target.redacted, async () => {
+    const connection = await createConnection({ uri: target.url, connectTimeout: settings.timeoutMs })
+    return { close: () => connection.end() }
+  })
   const [{ default: fastifyMysql }, { mysqlDatabase }] = await Promise.all([import('@fastify/mysql'), import('../services/storage/sql/open.js')])
   await fastify.register(fastifyMysql, { promise: true, ...mysqlPoolOptions(target.url, settings) })
   // @fastify/mysql declares no type for its decorator (its shape depends on the options); Kysely takes the callback pool under it.
@@ -49,6 +68,12 @@ async function openMysql (fastify: FastifyInstance, target: Target<'mysql'>, set
 
 /** @fastify/postgres, then the migrations, then the store. */
 async function openPostgres (fastify: FastifyInstance, target: Target<'postgres'>, settings: StorageSettings): Promise<Store> {
+  const { default: pg } = await import('pg')
+  await waitForDatabase(fastify, target.redacted, async () => {
+    const client = new pg.Client({ connectionString: target.url, connectionTimeoutMillis: settings.timeoutMs })
+    await client.connect()
+    return { close: () => client.end() }
+  })
   const [{ default: fastifyPostgres }, { postgresDatabase }] = await Promise.all([import('@fastify/postgres'), import('../services/storage/sql/open.js')])
   await fastify.register(fastifyPostgres, postgresPoolOptions(target.url, settings))
   const { pool } = (fastify as FastifyInstance & { pg: PostgresDb }).pg
@@ -59,6 +84,11 @@ async function openPostgres (fastify: FastifyInstance, target: Target<'postgres'
 
 /** @fastify/mongodb (closed with the server), then the indexes, then the store. */
 async function openMongo (fastify: FastifyInstance, target: Target<'mongodb'>, settings: StorageSettings): Promise<Store> {
+  const { MongoClient } = await import('mongodb')
+  await waitForDatabase(fastify, target.redacted, async () => {
+    const client = await new MongoClient(target.url, mongoClientOptions(settings)).connect()
+    return { close: () => client.close() }
+  })
   const [{ default: fastifyMongodb }, { ensureMongoIndexes }, { createMongoStore }] = await Promise.all([
     import('@fastify/mongodb'),
     import('../services/storage/mongodb-collections.js'),

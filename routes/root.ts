@@ -19,7 +19,9 @@ const root: FastifyPluginAsyncTypebox = async (fastify) => {
       logout_all: '/auth/logout-all',
       me: '/auth/me',
       public: '/public/hello',
-      protected: '/protected/hello'
+      protected: '/protected/hello',
+      docs: '/docs',
+      demo: '/demo/'
     }
   }
 

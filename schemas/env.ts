@@ -60,7 +60,9 @@ export const EnvSchema = Type.Object({
   /** Password hashes waiting for a core beyond this answer 503 overloaded at once (default: 32 per core). */
   PASSWORD_HASH_QUEUE_MAX: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
   /** Failed /oauth/introspect client authentications allowed per client id and per IP in RATE_LIMIT_WINDOW_MS (0: no limit). */
-  INTROSPECTION_MAX_FAILURES: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 10 })
+  INTROSPECTION_MAX_FAILURES: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 10 }),
+  /** How long start-up waits for a storage server that refuses connections (not up yet), retrying with backoff. */
+  STORAGE_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 30_000 })
 })
 
 export type Env = Static<typeof EnvSchema>

@@ -3,6 +3,7 @@ import { Value } from 'typebox/value'
 import { EnvSchema, type Env } from '../schemas/env.js'
 import { assertNodeEnvIsExact, assertProductionSafety } from './production-guard.js'
 import { isProcessLocalStorage } from './storage/url.js'
+import { describeEnvError, nonIntegerError } from './env-messages.js'
 
 export interface AppConfig extends Omit<Env, 'JWT_SECRET' | 'CORS_ORIGINS' | 'INTROSPECTION_CLIENTS'> {
   JWT_SECRET: string
@@ -27,11 +28,13 @@ export function loadConfig (source: Record<string, string | undefined> = process
     const value = source[key]
     if (value !== undefined && value !== '') picked[key] = value
   }
+  const integerError = nonIntegerError(EnvSchema.properties, picked)
+  if (integerError !== null) throw new ConfigError(integerError)
   const env = Value.Default(EnvSchema, Value.Convert(EnvSchema, picked))
   const [firstError] = Value.Errors(EnvSchema, env)
   if (firstError !== undefined) {
     const name = firstError.instancePath.replace(/^\//, '') || 'environment'
-    throw new ConfigError(`Invalid environment variable ${name}: ${firstError.message} (got ${JSON.stringify(picked[name] ?? null)})`)
+    throw new ConfigError(describeEnvError(EnvSchema.properties, name, firstError.message, picked[name]))
   }
   const checked = env as Env
   const production = checked.NODE_ENV === 'production'
@@ -85,7 +88,7 @@ function parseOrigins (raw: string | undefined): string[] | null {
     try {
       url = new URL(origin)
     } catch {
-      throw new ConfigError(`Invalid environment variable CORS_ORIGINS: ${JSON.stringify(origin)} is not an origin like https://app.example.com`)
+      throw new ConfigError(`Invalid environment variable CORS_ORIGINS: ${JSON.stringify(origin)} is not an origin: list origins separated by commas, like CORS_ORIGINS=https://app.example.com,http://localhost:5173`)
     }
     if (url.origin !== origin) throw new ConfigError(`Invalid environment variable CORS_ORIGINS: ${JSON.stringify(origin)} must be a bare origin (${url.origin})`)
   }

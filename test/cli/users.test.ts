@@ -9,9 +9,9 @@ import { freshMysqlDatabase, withDatabaseServer } from '../storage/databases.js'
 t.before(buildDist)
 
 /** Runs the CLI as a user would, with the password on standard input. */
-function cli (args: string[], env: Record<string, string>, stdin = ''): Promise<{ code: number | null, stdout: string, stderr: string }> {
+function cli (args: string[], env: Record<string, string>, stdin = '', cwd = process.cwd()): Promise<{ code: number | null, stdout: string, stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(distDir(), 'cli', 'index.js'), ...args], { env: { ...process.env, ...env, LOG_LEVEL: 'error' } })
+    const child = spawn(process.execPath, [join(distDir(), 'cli', 'index.js'), ...args], { cwd, env: { ...process.env, LOG_LEVEL: 'error', ...env } })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
@@ -65,5 +65,12 @@ withDatabaseServer(t, 'MYSQL_URL', async (t, serverUrl) => {
     const missing = await cli(['user:disable', '--username', 'nobody_at_all'], env)
     t.equal(missing.code, 2)
     t.match(missing.stderr, /no user named nobody_at_all/)
+  })
+
+  t.test('cli - without JWT_SECRET: no warning about a random secret (it reads the server\'s local one)', async (t) => {
+    t.equal(process.env.JWT_SECRET, undefined)
+    const listed = await cli(['user:list'], { STORAGE_URL: url, LOG_LEVEL: 'info' }, '', t.testdir())
+    t.equal(listed.code, 0, listed.stderr)
+    t.notMatch(`${listed.stdout}${listed.stderr}`, /JWT_SECRET|random secret/)
   })
 })

@@ -1,8 +1,9 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { once } from 'node:events'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { createInterface } from 'node:readline'
 import { promisify } from 'node:util'
@@ -16,6 +17,13 @@ const BUILD_CONFIG = ['tsconfig.json', 'tsconfig.build.json']
 const STALE_BUILD_MS = 60 * 60 * 1000
 
 let builtDir: string | undefined
+
+/**
+ * The servers' working directory: their own, so a developer's .env or data/ in the project never
+ * reaches a test, and the data/jwt-secret a server makes is removed with it.
+ */
+export const SERVER_CWD = mkdtempSync(join(tmpdir(), 'auth-e2e-'))
+process.on('exit', () => rmSync(SERVER_CWD, { recursive: true, force: true }))
 
 /** The compiled server folder that startServer runs (buildDist must have run). */
 export function distDir (): string {
@@ -101,7 +109,7 @@ const START_TIMEOUT_MS = 60_000
 /** Starts the compiled server on a free port and resolves once it is ready. */
 export async function startServer (env: Record<string, string> = {}, options: StartOptions = {}): Promise<RunningServer> {
   const child = spawn(process.execPath, [join(distDir(), 'server.js')], {
-    cwd: PROJECT_ROOT,
+    cwd: SERVER_CWD,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
@@ -156,7 +164,7 @@ export async function startServer (env: Record<string, string> = {}, options: St
 /** Runs the server expecting it to refuse to start; resolves with its exit code and output. */
 export async function runToExit (env: Record<string, string>): Promise<{ code: number | null, output: string }> {
   const child = spawn(process.execPath, [join(distDir(), 'server.js')], {
-    cwd: PROJECT_ROOT,
+    cwd: SERVER_CWD,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })

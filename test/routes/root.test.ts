@@ -46,3 +46,15 @@ t.test('an unexpected error - should answer 500 without internals', async (t) =>
   t.equal(res.statusCode, 500)
   t.same(res.json(), { statusCode: 500, error: 'Internal Server Error', message: 'Internal Server Error', code: 'internal_error' })
 })
+
+t.test('GET / - links the API documentation and the demo page, and every GET link answers', async (t) => {
+  const app = await build(t)
+  const { links } = (await app.inject('/')).json() as { links: Record<string, string> }
+  t.match(links, { docs: '/docs', demo: '/demo/' })
+  const getLinks = ['docs', 'demo', 'health', 'ready', 'public']
+  for (const name of getLinks) {
+    const res = await app.inject(links[name] as string)
+    t.ok(res.statusCode < 400, `${name}: GET ${links[name]} answers ${res.statusCode}`)
+  }
+  t.equal((await app.inject('/demo/')).headers['content-type'], 'text/html; charset=utf-8')
+})

@@ -112,3 +112,19 @@ t.test('timeouts - defaults, and a headers timeout above the request timeout is 
   t.match(loadConfig({}), { REQUEST_TIMEOUT_MS: 30_000, HEADERS_TIMEOUT_MS: 10_000, CONNECTION_TIMEOUT_MS: 90_000 })
   t.throws(() => loadConfig({ REQUEST_TIMEOUT_MS: '5000', HEADERS_TIMEOUT_MS: '6000' }), { name: 'ConfigError', message: /HEADERS_TIMEOUT_MS.*REQUEST_TIMEOUT_MS/ })
 })
+
+t.test('loadConfig - messages list the allowed values and refuse numbers not written as plain integers', async (t) => {
+  t.throws(() => loadConfig({ JWT_ALGORITHM: 'HS512' }), { message: 'Invalid environment variable JWT_ALGORITHM: must be one of HS256, EdDSA, ES256, RS256 (got "HS512")' })
+  t.throws(() => loadConfig({ LOG_LEVEL: 'verbose' }), { message: 'Invalid environment variable LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent (got "verbose")' })
+  t.throws(() => loadConfig({ ALLOW_MEMORY_STORAGE: 'yes' }), { message: 'Invalid environment variable ALLOW_MEMORY_STORAGE: must be true or false (got "yes")' })
+  for (const port of ['1e3', '3000.5', '0x10', ' 3000', '3000 ']) {
+    t.throws(() => loadConfig({ PORT: port }), { message: `Invalid environment variable PORT: must be a whole number in digits, like 3000 (got ${JSON.stringify(port)})` }, `PORT=${JSON.stringify(port)}`)
+  }
+  t.throws(() => loadConfig({ ACCESS_TOKEN_TTL: '9e2' }), { message: /ACCESS_TOKEN_TTL: must be a whole number in digits, like 900/ })
+  t.equal(loadConfig({ PORT: '8080', STORAGE_CONNECT_TIMEOUT_MS: '0' }).PORT, 8080, 'plain digits still convert')
+  t.throws(() => loadConfig({ CORS_ORIGINS: 'app.example.com' }), { message: /"app\.example\.com" is not an origin: list origins separated by commas, like CORS_ORIGINS=https:\/\/app\.example\.com,http:\/\/localhost:5173/ })
+})
+
+t.test('loadConfig - STORAGE_CONNECT_TIMEOUT_MS defaults to 30 s', async (t) => {
+  t.equal(loadConfig({}).STORAGE_CONNECT_TIMEOUT_MS, 30_000)
+})
