@@ -26,7 +26,9 @@ export function errorCode (error: unknown): string | undefined {
 }
 
 /** A database that may simply not be up yet (a container started before its database). */
-const NOT_UP_YET = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET', 'PROTOCOL_CONNECTION_LOST'])
+const NOT_UP_YET = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET', 'PROTOCOL_CONNECTION_LOST',
+  // PostgreSQL still starting up, or shutting down for a restart.
+  '57P03', '57P01'])
 
 export function isNotUpYet (error: unknown): boolean {
   const code = errorCode(error)
@@ -59,13 +61,15 @@ export function describeStartupFailure (error: unknown, env: { STORAGE_URL: stri
   if (error instanceof StorageUnreachableError) {
     return `${storage}: no database answered (${code ?? 'no reply'}) in ${error.attempts} attempt(s) over ${Math.round(error.waitedMs / 1000)} s: start the database, or fix the host and port in STORAGE_URL (STORAGE_CONNECT_TIMEOUT_MS sets how long to wait)`
   }
-  if (code === 'ER_ACCESS_DENIED_ERROR' || code === 'AUTHENTICATION_FAILED') {
+  // MySQL/MariaDB error names, PostgreSQL SQLSTATEs (28P01 wrong password, 28000 no such role or
+  // no pg_hba.conf entry, 3D000 no such database, 42501 no privilege), MongoDB's code 18.
+  if (code === 'ER_ACCESS_DENIED_ERROR' || code === 'AUTHENTICATION_FAILED' || code === '28P01' || code === '28000') {
     return `${storage}: the database refused the user name or password: fix the credentials in STORAGE_URL (user:password@host, special characters percent-encoded)`
   }
-  if (code === 'ER_DBACCESS_DENIED_ERROR') {
+  if (code === 'ER_DBACCESS_DENIED_ERROR' || code === '42501') {
     return `${storage}: the user may not use database ${database}: grant it (GRANT ALL ON ${database}.* TO 'user'@'%') or change the database in STORAGE_URL`
   }
-  if (code === 'ER_BAD_DB_ERROR') {
+  if (code === 'ER_BAD_DB_ERROR' || code === '3D000') {
     return `${storage}: database ${database} does not exist: create it: CREATE DATABASE ${database}`
   }
   if (code === 'EADDRINUSE') return `PORT=${env.PORT}: ${env.HOST}:${env.PORT} is already in use: stop the other server or set PORT to a free port`

@@ -46,7 +46,7 @@ t.test('refusals - a bad value: one line naming the variable and what it accepts
     [{ PORT: '1e3' }, 'Refusing to start: Invalid environment variable PORT: must be a whole number in digits, like 3000 (got "1e3")'],
     [{ PORT: '3000.5' }, 'Refusing to start: Invalid environment variable PORT: must be a whole number in digits, like 3000 (got "3000.5")'],
     [{ JWT_ALGORITHM: 'HS512' }, 'Refusing to start: Invalid environment variable JWT_ALGORITHM: must be one of HS256, EdDSA, ES256, RS256 (got "HS512")'],
-    [{ STORAGE_URL: 'redis://127.0.0.1' }, 'Refusing to start: Invalid environment variable STORAGE_URL: unknown scheme "redis:" (expected memory://, mysql://user:pass@host:3306/db, mongodb://host:27017/db or mongodb+srv://cluster.example.net/db)'],
+    [{ STORAGE_URL: 'redis://127.0.0.1' }, 'Refusing to start: Invalid environment variable STORAGE_URL: unknown scheme "redis:" (expected sqlite://./data/auth.db, memory://, mysql://user:pass@host:3306/db, postgres://user:pass@host:5432/db, mongodb://host:27017/db or mongodb+srv://cluster.example.net/db)'],
     [{ JWT_ALGORITHM: 'EdDSA', JWT_PRIVATE_KEYS: '/nonexistent/key.pem' }, 'Refusing to start: JWT_PRIVATE_KEYS: /nonexistent/key.pem is not a readable key file or directory']
   ]
   for (const [env, line] of cases) {
@@ -130,3 +130,24 @@ withDatabaseServer(t, 'MYSQL_URL', async (t, serverUrl) => {
 function childPid (line: string): number {
   return Number((/"pid":(\d+)/.exec(line) as RegExpExecArray)[1])
 }
+
+withDatabaseServer(t, 'POSTGRES_URL', async (t, serverUrl) => {
+  const server = new URL(serverUrl)
+
+  t.test('refusals - unknown PostgreSQL database', async (t) => {
+    const name = `auth_missing_${process.pid}`
+    const { code, stderr } = await run({ STORAGE_URL: `postgres://${server.username}@${server.host}/${name}` })
+    t.equal(code, 1)
+    const shown = server.username === '' ? '' : '***:***@'
+    t.equal(stderr[0], `Refusing to start: STORAGE_URL=postgres://${shown}${server.host}/${name}: database ${name} does not exist: create it: CREATE DATABASE ${name}`)
+    t.equal(stderr.filter((text) => STACK_LINE.test(text)).length, 0, 'no stack trace')
+  })
+
+  t.test('refusals - PostgreSQL that never answers', async (t) => {
+    const port = await closedPort()
+    const { code, stderr } = await run({ STORAGE_URL: `postgres://app:s3cret-pass@127.0.0.1:${port}/auth`, STORAGE_CONNECT_TIMEOUT_MS: '1000' })
+    t.equal(code, 1)
+    t.match(stderr[0], new RegExp(`^Refusing to start: STORAGE_URL=postgres://\\*\\*\\*:\\*\\*\\*@127\\.0\\.0\\.1:${port}/auth: no database answered \\(ECONNREFUSED\\)`))
+    t.notMatch(stderr.join('\n'), /s3cret-pass/)
+  })
+})
