@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 import app from '../app.js'
 import { loadConfig } from '../services/config.js'
 import { startupEnvironment } from '../services/startup-env.js'
+import { isProcessLocalStorage } from '../services/storage/url.js'
 
 /** Thrown for a wrong invocation: printed without a stack, exit code 2. */
 export class UsageError extends Error {
@@ -18,8 +19,8 @@ export async function withApp<T> (work: (fastify: FastifyInstance) => Promise<T>
   // random JWT_SECRET, and a user created here logs in on the server.
   const { env } = startupEnvironment(process.env, process.cwd())
   const config = loadConfig({ ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'warn', RATE_LIMIT_AUTH_MAX: '0' })
-  if (config.STORAGE_URL.startsWith('memory:')) {
-    throw new UsageError('STORAGE_URL is memory://, which lives inside one server process: point STORAGE_URL at the MySQL or MongoDB database of your server')
+  if (isProcessLocalStorage(config.STORAGE_URL)) {
+    throw new UsageError(`STORAGE_URL is ${config.STORAGE_URL}, which lives inside one server process: point STORAGE_URL at your server's SQLite file or database`)
   }
   const fastify = Fastify({ logger: { level: config.LOG_LEVEL }, pluginTimeout: 60_000 })
   await fastify.register(fp(app), { config })

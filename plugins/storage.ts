@@ -128,6 +128,9 @@ export default fp(async (fastify) => {
   fastify.decorate('store', store)
   if (!fastify.hasDecorator('sql')) fastify.decorate('sql', null)
   fastify.addHook('onClose', () => store.close())
+  if (target.kind === 'memory' || (target.kind === 'sqlite' && target.path === ':memory:')) {
+    fastify.log.warn('storage: in memory, inside this process: nothing survives a restart (set STORAGE_URL to keep users and sessions)')
+  }
   // Only the redacted URL: never the credentials.
   fastify.log.info({ storage: target.kind, target: target.kind === 'memory' ? 'memory://' : target.redacted }, 'storage ready')
 }, { name: 'storage', dependencies: ['config'] })

@@ -14,7 +14,7 @@ export const EnvSchema = Type.Object({
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
   LOG_LEVEL: LogLevel,
-  STORAGE_URL: Type.String({ minLength: 1, default: 'memory://' }),
+  STORAGE_URL: Type.String({ minLength: 1, default: 'sqlite://./data/auth.db' }),
   STORAGE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }),
   STORAGE_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 600000, default: 5000 }),
   JWT_ALGORITHM: Type.Union([Type.Literal('HS256'), Type.Literal('EdDSA'), Type.Literal('ES256'), Type.Literal('RS256')], { default: 'HS256' }),

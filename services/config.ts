@@ -28,6 +28,8 @@ export function loadConfig (source: Record<string, string | undefined> = process
     const value = source[key]
     if (value !== undefined && value !== '') picked[key] = value
   }
+  // Read before Value.Default, which fills `picked` in place.
+  const storageUrlSet = picked.STORAGE_URL !== undefined
   const integerError = nonIntegerError(EnvSchema.properties, picked)
   if (integerError !== null) throw new ConfigError(integerError)
   const env = Value.Default(EnvSchema, Value.Convert(EnvSchema, picked))
@@ -41,7 +43,7 @@ export function loadConfig (source: Record<string, string | undefined> = process
   if (production && checked.JWT_ALGORITHM === 'HS256' && Buffer.byteLength(checked.JWT_SECRET ?? '') < MIN_PRODUCTION_SECRET_BYTES) {
     throw new ConfigError(`JWT_SECRET must be set to at least ${MIN_PRODUCTION_SECRET_BYTES} bytes when NODE_ENV=production and JWT_ALGORITHM=HS256 (generate one with: openssl rand -base64 48)`)
   }
-  if (production) assertProductionStorage(checked)
+  if (production) assertProductionStorage(checked, storageUrlSet)
   assertNodeEnvIsExact(checked.NODE_ENV)
   assertTimeouts(checked)
   const introspectionClients = parseClients(checked.INTROSPECTION_CLIENTS)
@@ -62,8 +64,15 @@ function assertTimeouts (env: Env): void {
   }
 }
 
-/** memory:// (and sqlite::memory:) loses every user on restart and cannot be shared: refused in production unless asked for. */
-function assertProductionStorage (env: Env): void {
+/**
+ * Production says where its data lives: the default SQLite file sits in the working directory,
+ * which in a container is gone with the container. memory:// (and sqlite::memory:) loses every
+ * user on restart and cannot be shared: refused in production unless asked for.
+ */
+function assertProductionStorage (env: Env, storageUrlSet: boolean): void {
+  if (!storageUrlSet) {
+    throw new ConfigError('STORAGE_URL must be set when NODE_ENV=production (the default sqlite://./data/auth.db is relative to the working directory): set it to sqlite:///var/lib/auth/auth.db on one machine with a persistent disk, or to mysql://…, postgres://… or mongodb://…')
+  }
   if (isProcessLocalStorage(env.STORAGE_URL) && !env.ALLOW_MEMORY_STORAGE) {
     throw new ConfigError(`STORAGE_URL=${env.STORAGE_URL.trim()} is refused when NODE_ENV=production: set STORAGE_URL to sqlite://…, mysql://…, postgres://… or mongodb://…, or ALLOW_MEMORY_STORAGE=true if losing every user on restart is acceptable`)
   }

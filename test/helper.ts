@@ -26,7 +26,7 @@ export async function build (t: Teardown, options: BuildOptions = {}): Promise<F
   // The IP limiter is off unless a test turns it on: most tests log in far more than 20 times a
   // minute. Load shedding too: two test files hashing in parallel on a shared machine can hold the
   // event loop long enough to trip it, and its own tests turn it on.
-  const config = loadConfig({ JWT_SECRET: TEST_SECRET, LOG_LEVEL: 'silent', RATE_LIMIT_AUTH_MAX: '0', MAX_EVENT_LOOP_DELAY_MS: '0', ...options.env })
+  const config = loadConfig({ JWT_SECRET: TEST_SECRET, LOG_LEVEL: 'silent', STORAGE_URL: 'memory://', RATE_LIMIT_AUTH_MAX: '0', MAX_EVENT_LOOP_DELAY_MS: '0', ...options.env })
   const base = serverOptions(options.logLines === undefined ? config : { ...config, LOG_LEVEL: 'debug' as const }, false)
   const logLines = options.logLines
   const logger = logLines === undefined || typeof base.logger !== 'object'

@@ -100,17 +100,22 @@ export interface RunningServer {
 export interface StartOptions {
   /** The line that means "ready"; by default the first "Server listening at" line. */
   ready?: RegExp
+  /** The working directory (SERVER_CWD by default), where the default SQLite file and data/ go. */
+  cwd?: string
 }
 
 const LISTENING = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/
 /** Start-up includes migrations on a fresh database and a loaded machine. */
 const START_TIMEOUT_MS = 60_000
 
-/** Starts the compiled server on a free port and resolves once it is ready. */
+/**
+ * Starts the compiled server on a free port and resolves once it is ready. Storage is memory://
+ * unless `env` names another STORAGE_URL (an empty one means the default, a SQLite file in `cwd`).
+ */
 export async function startServer (env: Record<string, string> = {}, options: StartOptions = {}): Promise<RunningServer> {
   const child = spawn(process.execPath, [join(distDir(), 'server.js')], {
-    cwd: SERVER_CWD,
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
+    cwd: options.cwd ?? SERVER_CWD,
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', STORAGE_URL: 'memory://', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   const logLines: string[] = []

@@ -10,7 +10,7 @@ t.test('loadConfig - should apply the documented defaults', async (t) => {
     HOST: '127.0.0.1',
     PORT: 3000,
     LOG_LEVEL: 'info',
-    STORAGE_URL: 'memory://',
+    STORAGE_URL: 'sqlite://./data/auth.db',
     ACCESS_TOKEN_TTL: 900,
     REFRESH_TOKEN_TTL: 1209600,
     REFRESH_REUSE_GRACE: 10,
@@ -39,7 +39,7 @@ t.test('loadConfig - should name the variable of a bad value', async (t) => {
 t.test('loadConfig - should refuse production without a strong JWT_SECRET', async (t) => {
   t.throws(() => loadConfig({ NODE_ENV: 'production' }), { message: /JWT_SECRET/ })
   t.throws(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short' }), ConfigError)
-  t.equal(loadConfig({ NODE_ENV: 'production', JWT_SECRET: RANDOM_SECRET, ALLOW_MEMORY_STORAGE: 'true', PUBLIC_URL: 'https://auth.example' }).JWT_SECRET, RANDOM_SECRET)
+  t.equal(loadConfig({ NODE_ENV: 'production', JWT_SECRET: RANDOM_SECRET, STORAGE_URL: 'sqlite:///var/lib/auth/auth.db', PUBLIC_URL: 'https://auth.example' }).JWT_SECRET, RANDOM_SECRET)
 })
 
 t.test('loadConfig - should parse CORS_ORIGINS into exact origins', async (t) => {
@@ -59,7 +59,9 @@ t.test('loadConfig - production guard: each refusal names the variable and the f
   t.throws(() => loadConfig({ ...strong, STORAGE_URL: 'sqlite::memory:' }), { message: /STORAGE_URL=sqlite::memory: is refused.*ALLOW_MEMORY_STORAGE=true/ }, 'an in-memory SQLite database is memory too')
   t.equal(loadConfig({ ...strong, STORAGE_URL: 'sqlite://./data/auth.db' }).STORAGE_URL, 'sqlite://./data/auth.db', 'a SQLite file is fine on one machine')
   t.equal(loadConfig({ ...strong, JWT_SECRET: undefined, JWT_ALGORITHM: 'EdDSA' }).JWT_ALGORITHM, 'EdDSA', 'no secret needed for asymmetric keys')
-  t.equal(loadConfig({ STORAGE_URL: 'memory://' }).STORAGE_URL, 'memory://', 'outside production memory is the default')
+  t.throws(() => loadConfig({ ...strong, STORAGE_URL: undefined }), { message: /^STORAGE_URL must be set when NODE_ENV=production.*sqlite:\/\/\/var\/lib\/auth\/auth\.db/ }, 'production says where its data lives')
+  t.equal(loadConfig({}).STORAGE_URL, 'sqlite://./data/auth.db', 'outside production a SQLite file is the default')
+  t.equal(loadConfig({ STORAGE_URL: 'memory://' }).STORAGE_URL, 'memory://', 'outside production memory is accepted')
 })
 
 const production = { NODE_ENV: 'production', JWT_SECRET: RANDOM_SECRET, STORAGE_URL: 'mysql://db/auth', PUBLIC_URL: 'https://auth.example' }
