@@ -83,7 +83,8 @@ export function createContext ({ settings, distDir, pinned, log }) {
   async function start (spec) {
     const server = 'peer' in spec
       ? await startPeer({ name: spec.name, file: spec.peer, pinned, env: { JWT_SECRET: secret, ...spec.env }, nodeFlags: STEADY_STATE_FLAGS })
-      : await startOurServer({ name: spec.name, distDir, pinned, env: { JWT_SECRET: secret, RATE_LIMIT_AUTH_MAX: '0', ...spec.env }, nodeFlags: spec.memory === true ? [] : STEADY_STATE_FLAGS })
+      // memory:// unless a scenario names a database: the default SQLite file would be one file shared by every server.
+      : await startOurServer({ name: spec.name, distDir, pinned, env: { JWT_SECRET: secret, RATE_LIMIT_AUTH_MAX: '0', STORAGE_URL: 'memory://', ...spec.env }, nodeFlags: spec.memory === true ? [] : STEADY_STATE_FLAGS })
     running.add(server)
     const storageUrl = 'env' in spec ? spec.env?.STORAGE_URL : undefined
     if (storageUrl !== undefined) server.storageUrl = storageUrl

@@ -36,7 +36,7 @@ interface NpmRun { npm: ChildProcess, exited: Promise<unknown[]>, output: string
 async function runNpm (t: Test, script: string): Promise<NpmRun> {
   const npm = spawn('npm', ['run', script, '--silent'], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', NODE_ENV: 'development' },
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', NODE_ENV: 'development', STORAGE_URL: 'memory://' },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   const exited = once(npm, 'exit')
