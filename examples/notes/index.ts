@@ -2,22 +2,22 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { BEARER, errorReplies, NoContent } from '../../schemas/common.js'
 import { NotFoundError } from '../../services/errors.js'
-import { openNotesStore } from './store.js'
+import { NOTE_ID_PATTERN, openNotesStore } from './store.js'
 
 /** At most this many notes in one reply: the newest. */
 const LISTED = 100
 
-const EXAMPLE = { id: '0b6f3c2e-4a51-4c8e-9a7d-2f1e5b8c9d10', text: 'buy milk', created_at: '2026-12-06T18:30:00.000Z' }
+const EXAMPLE = { id: '00mxc6f0w000003f9a1c7e52d4', text: 'buy milk', created_at: '2026-12-06T18:30:00.000Z' }
 
 // No NUL: PostgreSQL refuses it in text (a 500 otherwise), and no database needs it.
 const NoteBody = Type.Object({ text: Type.String({ minLength: 1, maxLength: 500, pattern: '^[^\\u0000]*$' }) }, { additionalProperties: false })
 const Note = Type.Object({
-  id: Type.String({ format: 'uuid' }),
+  id: Type.String({ pattern: NOTE_ID_PATTERN }),
   text: Type.String(),
   created_at: Type.String({ format: 'date-time' })
 }, { description: 'A note', examples: [EXAMPLE] })
 const NoteList = Type.Array(Note, { description: `Your notes, newest first (at most ${LISTED})`, examples: [[EXAMPLE]] })
-const NoteParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
+const NoteParams = Type.Object({ id: Type.String({ pattern: NOTE_ID_PATTERN }) })
 
 /** /notes/: each user's own notes, kept in the server's database. Guarded by autohooks.ts. */
 const notes: FastifyPluginAsyncTypebox = async (fastify) => {

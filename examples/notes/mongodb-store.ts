@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto'
 import type { Db } from 'mongodb'
 import { createMongoRunner } from '../../services/storage/mongodb-runner.js'
-import type { Note, NotesStore } from './store.js'
+import { newNote, type Note, type NotesStore } from './store.js'
 
 interface NoteDocument { _id: string, owner_id: string, text: string, created_at: string }
 
@@ -12,17 +11,17 @@ interface NoteDocument { _id: string, owner_id: string, text: string, created_at
  */
 export async function openMongoNotes (db: Db, timeoutMs: number): Promise<NotesStore> {
   const notes = db.collection<NoteDocument>('notes')
-  await notes.createIndex({ owner_id: 1, created_at: -1 }, { name: 'notes_owner' })
+  await notes.createIndex({ owner_id: 1, _id: -1 }, { name: 'notes_owner' })
   const run = createMongoRunner(timeoutMs)
   const toNote = ({ _id, text, created_at: createdAt }: NoteDocument): Note => ({ id: _id, text, created_at: createdAt })
   return {
     add: (ownerId, text) => run(async (call) => {
-      const document = { _id: randomUUID(), owner_id: ownerId, text, created_at: new Date().toISOString() }
-      await notes.insertOne(document, call.write())
-      return toNote(document)
+      const note = newNote(text)
+      await notes.insertOne({ _id: note.id, owner_id: ownerId, text: note.text, created_at: note.created_at }, call.write())
+      return note
     }),
     list: (ownerId, limit) => run(async (call) => {
-      const found = await notes.find({ owner_id: ownerId }, call.read).sort({ created_at: -1, _id: -1 }).limit(limit).toArray()
+      const found = await notes.find({ owner_id: ownerId }, call.read).sort({ _id: -1 }).limit(limit).toArray()
       return found.map(toNote)
     }),
     remove: (ownerId, id) => run(async (call) => (await notes.deleteOne({ _id: id, owner_id: ownerId }, call.write())).deletedCount === 1)

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { createAuditIds } from '../../services/audit-trail.js'
 
 /*
  * Where the notes live: in the server's own database, whichever STORAGE_URL chose. Not a route
@@ -7,6 +8,18 @@ import type { FastifyInstance } from 'fastify'
 
 /** One note, as stored and as answered. */
 export interface Note { id: string, text: string, created_at: string }
+
+/**
+ * Ids that sort by creation as plain strings (26 characters of [0-9a-z]: milliseconds, a counter
+ * within the millisecond, random bits; the audit log's ids): sorting by id lists the newest first,
+ * even notes written within the same millisecond, where a time column would tie.
+ */
+const nextId = createAuditIds(Date.now)
+export const NOTE_ID_PATTERN = '^[0-9a-z]{26}$'
+
+export function newNote (text: string): Note {
+  return { id: nextId(), text, created_at: new Date().toISOString() }
+}
 
 /** Every operation names its owner: a user reaches only their own notes. */
 export interface NotesStore {
@@ -38,7 +51,7 @@ function createMemoryNotes (): NotesStore {
   const byOwner = new Map<string, Note[]>()
   return {
     async add (ownerId, text) {
-      const note = { id: crypto.randomUUID(), text, created_at: new Date().toISOString() }
+      const note = newNote(text)
       byOwner.set(ownerId, [note, ...(byOwner.get(ownerId) ?? [])])
       return note
     },
