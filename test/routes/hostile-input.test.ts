@@ -57,7 +57,7 @@ function verdict (route: RouteUnderTest, caller: Caller, res: Reply): string | n
 
 async function setup (t: Parameters<typeof build>[0]) {
   const { routes: collected, onRoute } = routeCollector()
-  // With the README's own-module example (test/fixtures/routes/notes): a route folder added later is covered too.
+  // With the README's own-module examples (test/fixtures/routes/): route folders added later are covered too.
   const extraRouteDirs = [join(import.meta.dirname, '..', 'fixtures', 'routes')]
   const app = await build(t, { env: { INTROSPECTION_CLIENTS: 'gw:secret' }, onRoute, extraRouteDirs })
   const user = await register(app)
@@ -96,7 +96,7 @@ t.test('hostile input at every route the app registers - never a 5xx, never a 2x
   const { app, routes, userBearer, adminBearer, known, wrongKind } = await setup(t)
   t.comment(`fast-check seed ${seed} (FC_SEED=${seed} replays it); ${routes.length} routes`)
   for (const route of routes.filter((r) => r.url.startsWith('/admin/'))) t.ok(route.credentialed && route.roleProtected, `${routeKey(route)}: found guarded, for admins only`)
-  for (const url of ['/auth/me', '/auth/sessions', '/auth/password', '/auth/logout', '/protected/hello', '/notes/']) t.ok(routes.some((r) => r.url === url && r.credentialed), `${url}: found guarded`)
+  for (const url of ['/auth/me', '/auth/sessions', '/auth/password', '/auth/logout', '/protected/hello', '/fixture-map-notes/', '/fixture-notes/', '/fixture-notes/:id']) t.ok(routes.some((r) => r.url === url && r.credentialed), `${url}: found guarded`)
 
   const plan: Array<[Caller, RouteUnderTest[], (route: RouteUnderTest) => fc.Arbitrary<string | undefined | (() => Promise<string>)>]> = [
     ['hostile', routes, () => hostileAuthorization(TEST_SECRET, wrongKind)],

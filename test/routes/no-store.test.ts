@@ -33,7 +33,7 @@ t.test('Cache-Control: no-store - a route of a folder guarded by fastify.authent
   const app = await build(t, { extraRouteDirs: [new URL('../fixtures/routes', import.meta.url).pathname] })
   const user = await register(app)
   const { access_token: token } = await login(app, user.username)
-  const res = await app.inject({ url: '/notes', headers: bearer(token) })
+  const res = await app.inject({ url: '/fixture-map-notes', headers: bearer(token) })
   t.equal(res.statusCode, 200)
   t.equal(res.headers['cache-control'], 'no-store')
   t.not((await app.inject('/health')).headers['cache-control'], 'no-store', 'public replies stay cacheable')

@@ -6,7 +6,7 @@ import type { SqlDialect } from './dialect.js'
 import { migrateSql, type MigrateOptions } from './migrate.js'
 import { mysqlDialect, operationMysqlPool } from './mysql.js'
 import { operationPostgresPool, postgresDialect } from './postgres.js'
-import { createSqlRunner } from './runner.js'
+import { createSqlRunner, type SqlRunner } from './runner.js'
 import { MIGRATIONS } from './schema.js'
 import { sqliteDialect } from './sqlite.js'
 import { openSqlite, type SqliteDriverName } from './sqlite-driver.js'
@@ -48,14 +48,21 @@ export async function sqliteDatabase (path: string, options: { busyTimeoutMs: nu
  */
 export interface SqlAccess extends SqlDatabase {
   migrate (options: Omit<MigrateOptions, 'database'>): Promise<number[]>
+  /**
+   * Runs one operation of yours as the store runs its own: within STORAGE_TIMEOUT_MS (MySQL,
+   * PostgreSQL), an outage thrown as StorageUnavailableError (503 storage_unavailable), any other
+   * driver error as a 500 that hides it. Query through `db` (or the argument) inside `work`.
+   */
+  run: SqlRunner['run']
 }
 
 /** Applies the auth migrations, then makes the store. `timeoutMs` bounds each operation on a pooled server (not SQLite, in-process). */
 export async function openSqlStore ({ db, dialect }: SqlDatabase, { database, timeoutMs }: { database: string, timeoutMs: number }): Promise<{ store: Store, applied: number[], access: SqlAccess }> {
-  const access: SqlAccess = { db, dialect, migrate: (options) => migrateSql(db as Kysely<unknown>, dialect, { ...options, database }) }
-  const applied = await access.migrate({ migrations: MIGRATIONS })
   const pooled = dialect.name !== 'sqlite'
-  const store = createSqlStore(createSqlRunner(db, dialect, pooled ? timeoutMs : undefined), {
+  const runner = createSqlRunner(db, dialect, pooled ? timeoutMs : undefined)
+  const access: SqlAccess = { db, dialect, run: runner.run, migrate: (options) => migrateSql(db as Kysely<unknown>, dialect, { ...options, database }) }
+  const applied = await access.migrate({ migrations: MIGRATIONS })
+  const store = createSqlStore(runner, {
     timeoutMs,
     close: pooled ? undefined : () => db.destroy()
   })
