@@ -15,7 +15,7 @@ import { bearerRequests, refreshRequests } from '../lib/load.mjs'
 import { thenQuiet } from '../lib/quiet.mjs'
 import { bracket, notRunRow, ratioRow } from '../lib/rounds.mjs'
 import { throughputOf } from './protected.mjs'
-import { TOKENS } from '../lib/context.mjs'
+import { TOKENS, USER_PREFIX } from '../lib/context.mjs'
 
 export const KINDS = /** @type {const} */ (['mysql', 'mongodb', 'sqlite', 'postgres'])
 export const NAMES = { memory: 'memory', mysql: 'MySQL', mongodb: 'MongoDB', sqlite: 'SQLite', postgres: 'PostgreSQL' }
@@ -48,7 +48,6 @@ export async function databaseServer (ctx, kind, label, { memory = false } = {})
 export async function run (ctx) {
   const { settings } = ctx
   const [main, ...databases] = await Promise.all([ctx.main(), ...KINDS.map((kind) => databaseServer(ctx, kind, 'few'))])
-  const base = { key: 'refresh memory', measure: throughputOf(main.server, refreshRequests(main.pairs.map((pair) => pair.refresh_token)), settings.connections) }
   const others = [{ key: 'protected', measure: throughputOf(main.server, bearerRequests('/protected/hello', main.tokens), settings.connections) }]
   /** @type {Record<string, string>} */
   const notRun = {}
@@ -63,6 +62,14 @@ export async function run (ctx) {
     // The database answers the refreshes still in flight after each round: wait for it (see bench/lib/quiet.mjs).
     others.push({ key: `refresh ${kind}`, measure: thenQuiet(throughputOf(server, refreshRequests(pairs.map((pair) => pair.refresh_token)), settings.connections)) })
   }
+  // A refresh still in flight when a window ends is rotated by the server, but its reply is never
+  // read: each window may lose one session per connection. The base runs in 1 + others windows a
+  // round (43 in a full run: up to 430 sessions), so the main server gets more sessions when needed.
+  const baseWindows = (settings.warmup > 0 ? 1 : 0) + settings.rounds * (1 + others.length)
+  const missing = settings.connections * (baseWindows + 1) - main.pairs.length
+  /** @type {import('../lib/context.mjs').Pair[]} */
+  const more = missing > 0 ? await main.server.command('openSessions', { prefix: USER_PREFIX, count: missing, users: TOKENS }) : []
+  const base = { key: 'refresh memory', measure: throughputOf(main.server, refreshRequests([...main.pairs, ...more].map((pair) => pair.refresh_token)), settings.connections) }
   const results = await bracket({ base, others, rounds: settings.rounds, seconds: settings.seconds, warmup: settings.warmup, log: ctx.log })
   const sqlite = databases[KINDS.indexOf('sqlite')]
   if (typeof sqlite === 'object') await ctx.stop(sqlite)
