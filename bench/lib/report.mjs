@@ -82,6 +82,12 @@ function explain (row, rows, databases) {
   if (row.id === '6d') {
     parts.push('A refresh on SQLite runs ten statements in the server\'s own thread (finding the token and the user, then BEGIN IMMEDIATE, the session check, retiring the token, inserting the next one, updating the session, pruning the rotated tokens beyond the 32 kept, COMMIT) and appends 8 pages (32 KB in about 15 write calls, from /proc/<pid>/io) to the write-ahead log. CPU profiles of one server under refresh load, 10 connections, 8 s each (2026-12-06, Node.js 20, better-sqlite3, load average 11 on the machine): 483 µs of server CPU per refresh on SQLite against 97 µs on memory storage run just before; of the SQLite server\'s busy time, 43 % inside the SQLite calls (executing the statements, their WAL writes included) and 21 % in Kysely building and compiling the queries, where the memory store takes 8 % of a memory server\'s. The SQLite calls alone cost twice a whole refresh on memory storage, so the limit is the work each rotation asks of the SQL core (services/storage/sql/store.ts), not the benchmark.')
   }
+  if (row.id === '6e') {
+    const cpu = typeof detail.cpuRatio === 'number' ? detail.cpuRatio : null
+    parts.push('Both run the same statements through the same SQL core (services/storage/sql/store.ts) over pools of the same size: two lookups, then a transaction that locks the session row (SELECT ... FOR UPDATE), retires the token, inserts the next one, updates the session and prunes the old tokens, each statement a round trip to the database server.' +
+      (cpu === null ? '' : ` Per CPU-second of our own server the ratio is ${cpu.toFixed(2)}× (last column): on PostgreSQL our server itself spends ${(1 / cpu).toFixed(2)}× the CPU per refresh (all that differs in our process is the driver and Kysely's dialect: pg against mysql2), ${cpu > Number(row.value) ? 'most of the gap; the rest is waiting for the database server' : 'the whole gap'}.`) +
+      ' The database servers\' own CPU per refresh, measured beside the run (2026-12-06), moved by half from round to round with the other test suites that share them on this machine, too noisy to split the rest.')
+  }
   if (row.id === '7a' || row.id === '7c') {
     parts.push('The view answers with one lookup in a hash table of typed arrays (outside the V8 heap) whatever its size; the note on row 7c gives the share of time each of the three servers spent collecting garbage, and the note on row 7b checks that V8\'s memory reducer, off in every server here (see Idle servers below), collected nothing in the seeded servers during the rounds (all three servers share one core, so its pauses would slow whichever server is being measured).')
   }
@@ -236,7 +242,7 @@ const METHOD = [
   '  overlap) and alive for one access-token lifetime. Memory per revoked session is the growth of the V8 heap plus',
   '  ArrayBuffer memory (`process.memoryUsage()`) after a full GC, divided by the count; the session ids are made',
   '  before the first reading, so the view is charged only for what it keeps of them.',
-  '- **Running it.** `npm run bench` (about 9 minutes; with `source .ci/services.sh` first for the database rows),',
+  '- **Running it.** `npm run bench` (about 10 minutes; with `source .ci/services.sh` first for the database rows),',
   '  `npm run bench -- --quick` (about a minute, a smoke run), `--only protected,revocations,refresh,users,passwords`,',
   '  `--nice=-10` on a shared machine (root), `--render bench/results/<file>.json` to rewrite this report from a run.',
   '- **Databases.** MySQL, PostgreSQL and MongoDB rows run when `MYSQL_URL` / `POSTGRES_URL` / `MONGODB_URL` are set',
