@@ -113,6 +113,12 @@ const ctx = createContext({ settings, distDir, pinned, log })
 for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
   process.once(signal, () => { ctx.stopAll().finally(() => process.exit(130)) })
 }
+// An error thrown inside the load generator's socket handlers (autocannon) is not the scenario's
+// rejection: stop the servers and drop the databases all the same.
+process.once('uncaughtException', (error) => {
+  process.stderr.write(`bench failed: ${error.stack ?? String(error)}\n`)
+  ctx.stopAll().finally(() => process.exit(1))
+})
 
 const startedAt = new Date()
 const machine = { ...describeMachine(pinned), nice }

@@ -1,20 +1,33 @@
 // @ts-check
 /**
- * Fresh databases for the MySQL and MongoDB runs: a new name for every server of every run
- * (bench_<run id>_<label>), dropped when the scenario ends. The servers come from MYSQL_URL and
- * MONGODB_URL (`source .ci/services.sh` starts local ones and exports both).
+ * Fresh databases for the SQLite, MySQL, PostgreSQL and MongoDB runs: a new name for every server
+ * of every run (bench_<run id>_<label>), dropped when the scenario ends. The servers come from
+ * MYSQL_URL, POSTGRES_URL and MONGODB_URL (`source .ci/services.sh` starts local ones and exports
+ * them); SQLite is embedded, a file in a temporary folder (bench/lib/sqlite.mjs).
  */
 import { MongoClient } from 'mongodb'
 import mysql from 'mysql2/promise'
+import { clonePostgresUsers, freshPostgresDatabase } from './postgres.mjs'
+import { cloneSqliteUsers, freshSqliteDatabase } from './sqlite.mjs'
 
-/** @typedef {'mysql' | 'mongodb'} DatabaseKind */
+/** @typedef {'mysql' | 'postgres' | 'mongodb'} ServerKind a database with a server of its own */
+/** @typedef {ServerKind | 'sqlite'} DatabaseKind */
 
-export const DATABASE_VARIABLES = /** @type {const} */ ({ mysql: 'MYSQL_URL', mongodb: 'MONGODB_URL' })
+export const DATABASE_VARIABLES = /** @type {const} */ ({ mysql: 'MYSQL_URL', postgres: 'POSTGRES_URL', mongodb: 'MONGODB_URL' })
 
-/** @param {DatabaseKind} kind @returns {string | undefined} */
+/** @param {ServerKind} kind @returns {string | undefined} */
 export function serverUrlOf (kind) {
   const value = process.env[DATABASE_VARIABLES[kind]]
   return value === undefined || value === '' ? undefined : value
+}
+
+/**
+ * Why there is no database of `kind` here, or undefined when there is one (SQLite always).
+ * @param {DatabaseKind} kind
+ */
+export function missingDatabase (kind) {
+  if (kind === 'sqlite' || serverUrlOf(kind) !== undefined) return undefined
+  return `${DATABASE_VARIABLES[kind]} is not set (source .ci/services.sh)`
 }
 
 /** @param {string} serverUrl @param {string} database */
@@ -26,11 +39,14 @@ function withDatabase (serverUrl, database) {
 
 /**
  * @param {DatabaseKind} kind
- * @param {string} serverUrl
  * @param {string} name letters, digits and _
  * @returns {Promise<{ url: string, drop: () => Promise<void> }>}
  */
-export async function freshDatabase (kind, serverUrl, name) {
+export async function freshDatabase (kind, name) {
+  if (kind === 'sqlite') return freshSqliteDatabase(name)
+  const serverUrl = serverUrlOf(kind)
+  if (serverUrl === undefined) throw new Error(/** @type {string} */ (missingDatabase(kind)))
+  if (kind === 'postgres') return freshPostgresDatabase(serverUrl, name)
   if (kind === 'mysql') {
     const admin = async (/** @type {string} */ sql) => {
       const connection = await mysql.createConnection({ uri: serverUrl })
@@ -77,6 +93,8 @@ export async function cloneUsers (kind, url, template, makeUser, from, to) {
     const user = makeUser(i)
     return Object.fromEntries(Object.entries(row).map(([key, value]) => [key, value === template.id ? user.id : value === template.username ? user.username : value]))
   }
+  if (kind === 'sqlite') return cloneSqliteUsers(url, template.id, copy, from, to)
+  if (kind === 'postgres') return clonePostgresUsers(url, template.id, copy, from, to)
   if (kind === 'mysql') {
     const connection = await mysql.createConnection({ uri: url, timezone: 'Z', dateStrings: false })
     try {

@@ -117,7 +117,11 @@ export function registerRequests (prefix, password) {
 
 /**
  * POST /auth/refresh: each request takes a refresh token from the shared pool and puts the
- * rotated one back, so every request presents the current token of its session.
+ * rotated one back, so every request presents the current token of its session. After a 503 (the
+ * storage timed out, or the server shed load) the presented token goes back instead: it is still
+ * current unless the rotation committed after all, and then the server refuses it on its next use
+ * and it is dropped. Dropped at once, such tokens can empty the pool within a window. A request
+ * still in flight when a window ends (or whose connection fails) loses its session (see scenario 6).
  * @param {string[]} refreshTokens one per session; the pool must hold more than the connections
  * @returns {Request[]}
  */
@@ -127,13 +131,16 @@ export function refreshRequests (refreshTokens) {
     method: 'POST',
     path: '/auth/refresh',
     headers: { 'content-type': 'application/json' },
-    setupRequest: (request) => {
+    // autocannon hands setupRequest and onResponse of one request the same context object.
+    setupRequest: (request, context) => {
       const token = pool.shift()
       if (token === undefined) throw new Error('refresh token pool is empty: open more sessions')
+      context.presented = token
       return { ...request, body: JSON.stringify({ refresh_token: token }) }
     },
-    onResponse: (status, body) => {
+    onResponse: (status, body, context) => {
       if (status === 200) pool.push(JSON.parse(body).refresh_token)
+      else if (status === 503) pool.push(context.presented)
     }
   }]
 }

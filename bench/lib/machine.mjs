@@ -4,6 +4,7 @@ import { cpus, loadavg, release, totalmem, type, arch } from 'node:os'
 import { MongoClient } from 'mongodb'
 import mysql from 'mysql2/promise'
 import { serverUrlOf } from './databases.mjs'
+import { postgresVersion } from './postgres.mjs'
 
 /**
  * @param {boolean} pinned
@@ -25,7 +26,7 @@ export function describeMachine (pinned) {
 
 /** Versions of the database servers the run may use ('' when not configured or not reachable). */
 export async function describeDatabases () {
-  const out = { mysql: '', mongodb: '' }
+  const out = { mysql: '', postgres: '', mongodb: '' }
   const mysqlUrl = serverUrlOf('mysql')
   if (mysqlUrl !== undefined) {
     try {
@@ -39,6 +40,14 @@ export async function describeDatabases () {
       }
     } catch (error) {
       out.mysql = `unreachable (${String(error).split('\n')[0]})`
+    }
+  }
+  const postgresUrl = serverUrlOf('postgres')
+  if (postgresUrl !== undefined) {
+    try {
+      out.postgres = await postgresVersion(postgresUrl)
+    } catch (error) {
+      out.postgres = `unreachable (${String(error).split('\n')[0]})`
     }
   }
   const mongoUrl = serverUrlOf('mongodb')

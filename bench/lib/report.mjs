@@ -4,6 +4,7 @@ import { dirname, relative } from 'node:path'
 import { formatNumber } from './rounds.mjs'
 
 /** @typedef {import('./rounds.mjs').Row} Row */
+/** @typedef {{ mysql: string, postgres?: string, mongodb: string }} Databases */
 
 const STATUS = { pass: '✅ pass', fail: '❌ fail', info: 'info', 'not run': 'not run' }
 
@@ -36,7 +37,7 @@ function formatValue (row) {
 /**
  * What limits a missed goal, from the numbers of the same run. Undefined when there is nothing
  * to add to the row itself.
- * @param {Row} row @param {Row[]} rows @param {{ mysql: string, mongodb: string }} databases
+ * @param {Row} row @param {Row[]} rows @param {Databases} databases
  */
 function explain (row, rows, databases) {
   const find = (/** @type {string} */ id) => rows.find((other) => other.id === id)
@@ -78,6 +79,15 @@ function explain (row, rows, databases) {
   if (row.id === '6a') {
     parts.push('A refresh does what the protected route does (minus the guard) and then its own work: it parses a JSON body, hashes the presented token, finds and rotates it in the store, draws and hashes a new refresh token, signs a new access token, and serialises both. Server CPU per request from /proc, one server, bracketed 1 s windows (2026-11-27, Node.js 20, with the young-generation flag of Idle servers below): 81 µs per refresh, 38 µs per protected request. An earlier CPU profile of refreshes alone (without that flag; under the profiler a refresh took 113 µs, a protected request 33 µs) put the largest parts of a refresh in the kernel\'s writev of the 1.5 KB reply (20 µs, against 9 µs for the protected route\'s 0.9 KB: on loopback the send also delivers to the client), in signing the access token (about 13 µs: fast-jwt\'s sign 6.6 µs, the set-up of Node\'s Hmac 5.8 µs; since then our own signer replaced fast-jwt\'s and takes about two thirds of its time, see services/token-signer.ts), in hashing the two refresh tokens (4 µs), in the memory store (4 µs) and in parsing the JSON body (2 µs); the rest is reading the body, validating and serialising.')
   }
+  if (row.id === '6d') {
+    parts.push('A refresh on SQLite runs ten statements in the server\'s own thread (finding the token and the user, then BEGIN IMMEDIATE, the session check, retiring the token, inserting the next one, updating the session, pruning the rotated tokens beyond the 32 kept, COMMIT) and appends 8 pages (32 KB in about 15 write calls, from /proc/<pid>/io) to the write-ahead log. CPU profiles of one server under refresh load, 10 connections, 8 s each (2026-12-06, Node.js 20, better-sqlite3, load average 11 on the machine): 483 µs of server CPU per refresh on SQLite against 97 µs on memory storage run just before; of the SQLite server\'s busy time, 43 % inside the SQLite calls (executing the statements, their WAL writes included) and 21 % in Kysely building and compiling the queries, where the memory store takes 8 % of a memory server\'s. The SQLite calls alone cost twice a whole refresh on memory storage, so the limit is the work each rotation asks of the SQL core (services/storage/sql/store.ts), not the benchmark.')
+  }
+  if (row.id === '6e') {
+    const cpu = typeof detail.cpuRatio === 'number' ? detail.cpuRatio : null
+    parts.push('Both run the same statements through the same SQL core (services/storage/sql/store.ts) over pools of the same size: two lookups, then a transaction that locks the session row (SELECT ... FOR UPDATE), retires the token, inserts the next one, updates the session and prunes the old tokens, each statement a round trip to the database server.' +
+      (cpu === null ? '' : ` Per CPU-second of our own server the ratio is ${cpu.toFixed(2)}× (last column): on PostgreSQL our server itself spends ${(1 / cpu).toFixed(2)}× the CPU per refresh (all that differs in our process is the driver and Kysely's dialect: pg against mysql2), ${cpu > Number(row.value) ? 'most of the gap; the rest is waiting for the database server' : 'the whole gap'}.`) +
+      ' The database servers\' own CPU per refresh, measured beside the run (2026-12-06), moved by half from round to round with the other test suites that share them on this machine, too noisy to split the rest.')
+  }
   if (row.id === '7a' || row.id === '7c') {
     parts.push('The view answers with one lookup in a hash table of typed arrays (outside the V8 heap) whatever its size; the note on row 7c gives the share of time each of the three servers spent collecting garbage, and the note on row 7b checks that V8\'s memory reducer, off in every server here (see Idle servers below), collected nothing in the seeded servers during the rounds (all three servers share one core, so its pauses would slow whichever server is being measured).')
   }
@@ -89,10 +99,11 @@ function explain (row, rows, databases) {
       `The users themselves account for the rest, ${mb(memory.many - memory.few)} for the difference in user count: most of it is the V8 heap (${mb(memory.heap)} after a full GC), ` +
       'the user records (id, username twice, argon2id hash, roles, dates) and the two Maps of the memory store that index them by id and by name.')
   }
-  if (row.id === '8c' || row.id === '8d') {
+  const sql = SQL_LATENCY_ROWS.get(row.id)
+  if (sql !== undefined) {
     const memoryLogin = find('8a')
-    parts.push('MySQL finds a user by the unique key on username_normalized (services/storage/sql/schema-mysql.ts), a B-tree lookup whatever the number of users, and the rest of a login is the same work with few users or many' +
-      (row.id === '8c' && memoryLogin?.value != null ? `; with memory storage the same comparison gave ${memoryLogin.value.toFixed(2)}× (row 8a). Most of a login's latency is its argon2id verify, whose time moves with the machine from round to round.` : '.'))
+    parts.push(`${sql.name} finds a user by the unique key on username_normalized (services/storage/sql/schema-${sql.schema}.ts), a B-tree lookup whatever the number of users, and the rest of a login is the same work with few users or many` +
+      (sql.login && memoryLogin?.value != null ? `; with memory storage the same comparison gave ${memoryLogin.value.toFixed(2)}× (row 8a). Most of a login's latency is its argon2id verify, whose time moves with the machine from round to round.` : '.'))
   }
   if ((row.id === '8e' || row.id === '8f' || row.id === '6c') && databases.mongodb.startsWith('FerretDB')) {
     parts.push(`The MongoDB server here is ${databases.mongodb} (SQLite backend), the CI's stand-in, and it answers no query from an index: it hands SQLite only a filter that is a single _id equality and evaluates every other filter (usernameNormalized, here) itself over every document, and even the _id filter misses the _id index, because its SQL compares another JSON path expression (_ferretdb_sjson->'$._id') than the index is built on (_ferretdb_sjson->"_id"). Both plans read SCAN (its explain, and SQLite's EXPLAIN QUERY PLAN), so a login costs time in proportion to the number of users. MongoDB answers the same queries from the unique index.`)
@@ -104,6 +115,22 @@ function explain (row, rows, databases) {
   return parts.length > 0 ? parts.join(' ') : undefined
 }
 
+/**
+ * The database servers the run used, by version (a run saved before PostgreSQL has no postgres).
+ * @param {Databases} databases
+ */
+function databaseList (databases) {
+  return [databases.mysql, databases.postgres ?? '', databases.mongodb].filter((text) => text !== '').join(', ')
+}
+
+/** The latency rows of scenario 8 on a SQL database: the database's name, its schema file, whether the row is a login. */
+const SQL_LATENCY_ROWS = new Map([
+  ['8c', { name: 'MySQL', schema: 'mysql', login: true }],
+  ['8d', { name: 'MySQL', schema: 'mysql', login: false }],
+  ['8h', { name: 'PostgreSQL', schema: 'postgres', login: true }],
+  ['8i', { name: 'SQLite', schema: 'sqlite', login: true }]
+])
+
 /** @param {Row} row */
 function goalText (row) {
   if (row.goal === null) return '–'
@@ -111,7 +138,7 @@ function goalText (row) {
 }
 
 /**
- * @param {{ rows: Row[], machine: ReturnType<typeof import('./machine.mjs').describeMachine> & { loadAverageAtEnd: number, nice: number | null }, databases: { mysql: string, mongodb: string },
+ * @param {{ rows: Row[], machine: ReturnType<typeof import('./machine.mjs').describeMachine> & { loadAverageAtEnd: number, nice: number | null }, databases: Databases,
  *   settings: import('./context.mjs').Settings, startedAt: Date, elapsedSeconds: number, reportPath: string, svgPath: string, jsonPath: string, args?: string[] }} run
  */
 export function renderMarkdown ({ rows, machine, databases, settings, startedAt, elapsedSeconds, reportPath, svgPath, jsonPath, args }) {
@@ -132,7 +159,7 @@ export function renderMarkdown ({ rows, machine, databases, settings, startedAt,
       (machine.nice === null ? '' : `; servers and load generator at nice ${machine.nice} (--nice), other programs ran on the same cores`) +
       `; load average ${machine.loadAverageAtStart.toFixed(2)} at the start, ${machine.loadAverageAtEnd.toFixed(2)} at the end` +
       ((machine.malloc ?? []).length > 0 ? `; servers run with ${(machine.malloc ?? []).join(' ')}` : '; default glibc malloc settings') +
-      (databases.mysql !== '' || databases.mongodb !== '' ? `; databases: ${[databases.mysql, databases.mongodb].filter((text) => text !== '').join(', ')}` : '') + '.',
+      (databaseList(databases) !== '' ? `; databases: ${databaseList(databases)}` : '') + '.',
     '',
     `**Goals met: ${passed} of ${judged}.**`,
     '',
@@ -181,7 +208,7 @@ const METHOD = [
   '  two base measurements around it, which cancels a linear drift. A ratio is the median over rounds; the A and B',
   '  columns show the median of each side\'s own measurements. Every variant is warmed up first. The last column is a',
   '  cross-check, not the goal: the same ratio with each side\'s 2xx responses divided by the CPU time its server',
-  '  process used meanwhile (from /proc). After each refresh round on MySQL or MongoDB (scenario 6) the run waits until',
+  '  process used meanwhile (from /proc). After each refresh round on a database (scenario 6) the run waits until',
   '  the machine\'s cores are less than 25 % busy over 200 ms (at most 5 s, `bench/lib/quiet.mjs`): the database is',
   '  still answering the requests that were in flight when the load stopped (FerretDB for 200 to 400 ms here), and',
   '  without the wait that work slowed the next memory-storage round by about a fifth.',
@@ -196,7 +223,8 @@ const METHOD = [
   '  runs in the slower tiers while V8 compiles it again: one idle server\'s window after that collection took 321 to',
   '  411 µs of CPU per request against 88 to 126 µs in its other windows (three runs), and in one full run EdDSA, ES256',
   '  and RS256 all fell to about a quarter of the base in the same round. The two memory-storage servers of scenario 8',
-  '  start with V8\'s defaults, since row 8g reports their memory; rows 8a and 8b load both of them alike.',
+  '  start with V8\'s defaults, since row 8g reports their memory; rows 8a and 8b load both of them alike. So do the two',
+  '  SQLite servers of scenario 8 (row 8j reports their memory; row 8i loads both alike).',
   '- **argon2.** `bench/lib/argon2-raw.mjs` calls the `@node-rs/argon2` library directly with the product\'s parameters',
   '  (`OWASP_ARGON2ID` from the compiled `services/password.js`), 4 operations in flight, pinned to the server\'s core',
   '  and with its hashing threads at the priority the server gives its own (`lowerHashingThreadPriority`), bracketing',
@@ -205,18 +233,22 @@ const METHOD = [
   '  during the measured seconds; it records intervals between its timer ticks, so the resolution is subtracted.',
   '- **Seeding.** Users: one registration through the real user service (a real argon2id hash), since 100,000',
   '  registrations would take an hour of argon2; the others carry that hash. With memory storage they are stored through',
-  '  the storage contract (`store.createUser`); with MySQL and MongoDB, as copies of the row (document) the adapter',
-  '  wrote for the registered user, with a new id and username, bulk-inserted (100,000 single inserts take minutes).',
+  '  the storage contract (`store.createUser`); with SQLite, MySQL, PostgreSQL and MongoDB, as copies of the row',
+  '  (document) the adapter wrote for the registered user, with a new id and username, bulk-inserted by the benchmark',
+  '  process over its own connection (100,000 single inserts take minutes). The SQLite copies go into the server\'s',
+  '  database file while the server has it open (WAL), so the server\'s memory holds none of them.',
   '  Sessions and tokens come from the real session service. Revocations: written where a logout writes them',
   '  (`revocations.add`, and `store.recordRevocations` for row 7c), revoked 60 to 20 s earlier (older than the sync',
   '  overlap) and alive for one access-token lifetime. Memory per revoked session is the growth of the V8 heap plus',
   '  ArrayBuffer memory (`process.memoryUsage()`) after a full GC, divided by the count; the session ids are made',
   '  before the first reading, so the view is charged only for what it keeps of them.',
-  '- **Running it.** `npm run bench` (about 9 minutes; with `source .ci/services.sh` first for the database rows),',
+  '- **Running it.** `npm run bench` (about 10 minutes; with `source .ci/services.sh` first for the database rows),',
   '  `npm run bench -- --quick` (about a minute, a smoke run), `--only protected,revocations,refresh,users,passwords`,',
   '  `--nice=-10` on a shared machine (root), `--render bench/results/<file>.json` to rewrite this report from a run.',
-  '- **Databases.** MySQL and MongoDB rows run when `MYSQL_URL` / `MONGODB_URL` are set (`source .ci/services.sh`);',
-  '  each server gets a fresh database named after the run, dropped at the end.'
+  '- **Databases.** MySQL, PostgreSQL and MongoDB rows run when `MYSQL_URL` / `POSTGRES_URL` / `MONGODB_URL` are set',
+  '  (`source .ci/services.sh`); each server gets a fresh database named after the run, dropped at the end. SQLite rows',
+  '  run everywhere: each server gets a fresh file in a temporary folder, removed at the end. The SQLite driver is the',
+  '  server\'s own choice (node:sqlite on Node.js 22.16+ and 24, better-sqlite3 on Node.js 20).'
 ]
 
 /**

@@ -1,23 +1,38 @@
 // @ts-check
 /**
  * Scenario 8: many users against few, per storage adapter. Two fresh servers (and fresh
- * databases) per adapter, 100 users and N users; login and protected-route p50 latency with one
- * connection (every response time kept, not autocannon's millisecond histogram), bracketed;
- * and the resident memory of the memory-storage server with N users.
+ * databases) per adapter, 100 users and N users; login and (memory, MySQL, MongoDB)
+ * protected-route p50 latency with one connection (every response time kept, not autocannon's
+ * millisecond histogram), bracketed; and the resident memory of the memory-storage and SQLite
+ * servers with N users (the process that holds the users, or the database file, itself).
  *
  * Seeding N users: one registration through the real service (a real argon2id hash), then
  * store.createUser for the rest with that hash (bench/lib/probe.mjs). Logins hash-verify for real.
  */
 import { PASSWORD, TOKENS, USER_PREFIX } from '../lib/context.mjs'
-import { DATABASE_VARIABLES, serverUrlOf } from '../lib/databases.mjs'
+import { missingDatabase } from '../lib/databases.mjs'
 import { bearerRequests, load, loginRequests } from '../lib/load.mjs'
 import { bracket, judge, notRunRow, ratioRow } from '../lib/rounds.mjs'
-import { databaseServer } from './refresh.mjs'
+import { databaseServer, NAMES } from './refresh.mjs'
 
 /** @typedef {import('../lib/processes.mjs').Server} Server */
 
 const FEW = TOKENS
 const LOGIN_USERS = 100
+
+/** @typedef {'memory' | import('../lib/databases.mjs').DatabaseKind} Kind */
+/**
+ * The rows of each adapter: login latency, protected-route latency (the route reads no storage:
+ * measured on the first three) and server RSS (where the server process holds the data itself).
+ * @type {{ kind: Kind, login: string, protectedRoute?: string, rss?: string }[]}
+ */
+const ADAPTERS = [
+  { kind: 'memory', login: '8a', protectedRoute: '8b', rss: '8g' },
+  { kind: 'mysql', login: '8c', protectedRoute: '8d' },
+  { kind: 'mongodb', login: '8e', protectedRoute: '8f' },
+  { kind: 'postgres', login: '8h' },
+  { kind: 'sqlite', login: '8i', rss: '8j' }
+]
 
 /**
  * @param {import('../lib/processes.mjs').Server} server
@@ -38,35 +53,42 @@ function latencyOf (server, requests) {
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(0)} MB`
 
 /**
- * The two servers of one adapter: "few" (TOKENS users; for the databases, the one scenario 6 left
- * running) and "many", both with TOKENS access tokens. A string says why there are none.
+ * The two servers of one adapter: "few" (TOKENS users) and "many", both with TOKENS access
+ * tokens, and the RSS of "many" before and after seeding. Memory and SQLite start a fresh pair with
+ * V8's default flags (a row reports their memory); MySQL, PostgreSQL and MongoDB keep the server
+ * scenario 6 left running as their "few" side. A string says why there are none.
  * @param {import('../lib/context.mjs').Context} ctx
- * @param {'memory' | 'mysql' | 'mongodb'} kind
+ * @param {Kind} kind
  * @param {number} many
- * @returns {Promise<{ few: { server: Server, tokens: string[] }, lots: { server: Server, tokens: string[] } } | string>}
+ * @returns {Promise<{ few: { server: Server, tokens: string[] }, lots: { server: Server, tokens: string[] }, rss: { fresh: number, seeded: number } } | string>}
  */
 async function servers (ctx, kind, many) {
+  /** @type {[Server | string, Server | string]} */
+  let started
+  /** @type {{ server: Server, tokens: string[] } | undefined} */
+  let kept
   if (kind === 'memory') {
-    const [few, lots] = /** @type {[Server, Server]} */ (await ctx.startAll([{ name: `ours memory, ${FEW} users`, memory: true }, { name: `ours memory, ${many} users`, memory: true }]))
-    const fresh = await lots.rss()
-    const pair = { few: { server: few, tokens: await ctx.accessTokens(few, FEW) }, lots: { server: lots, tokens: await ctx.accessTokens(lots, many) } }
-    ctx.shared.set('rss many', { fresh, seeded: await lots.rss() })
-    return pair
+    started = /** @type {[Server, Server]} */ (await ctx.startAll([{ name: `ours memory, ${FEW} users`, memory: true }, { name: `ours memory, ${many} users`, memory: true }]))
+  } else {
+    const memory = kind === 'sqlite'
+    kept = memory ? undefined : /** @type {{ server: Server, tokens: string[] } | undefined} */ (ctx.shared.get(`few ${kind}`))
+    started = await Promise.all([kept?.server ?? databaseServer(ctx, kind, 'few', { memory }), databaseServer(ctx, kind, 'many', { memory })])
   }
-  const kept = /** @type {{ server: Server, tokens: string[] } | undefined} */ (ctx.shared.get(`few ${kind}`))
-  const [few, lots] = await Promise.all([kept?.server ?? databaseServer(ctx, kind, 'few'), databaseServer(ctx, kind, 'many')])
+  const [few, lots] = started
   if (typeof few === 'string') return few
   if (typeof lots === 'string') return lots
-  return { few: kept ?? { server: few, tokens: await ctx.accessTokens(few, FEW) }, lots: { server: lots, tokens: await ctx.accessTokens(lots, many) } }
+  const fresh = await lots.rss()
+  const pair = { few: kept ?? { server: few, tokens: await ctx.accessTokens(few, FEW) }, lots: { server: lots, tokens: await ctx.accessTokens(lots, many) } }
+  return { ...pair, rss: { fresh, seeded: await lots.rss() } }
 }
 
 /**
  * @param {import('../lib/context.mjs').Context} ctx
- * @param {'memory' | 'mysql' | 'mongodb'} kind
+ * @param {typeof ADAPTERS[number]} adapter
  * @param {number} many
  */
-async function adapter (ctx, kind, many) {
-  const pair = await servers(ctx, kind, many)
+async function measure (ctx, adapter, many) {
+  const pair = await servers(ctx, adapter.kind, many)
   if (typeof pair === 'string') return pair
   const { few, lots } = pair
   try {
@@ -81,10 +103,10 @@ async function adapter (ctx, kind, many) {
       log: ctx.log
     })
     const login = await bracketed('login', loginRequests(spread(FEW), PASSWORD), loginRequests(spread(many), PASSWORD))
-    const protectedRoute = await bracketed('protected', bearerRequests('/protected/hello', few.tokens), bearerRequests('/protected/hello', lots.tokens))
-    const memory = kind === 'memory'
-      ? { ...(/** @type {{ fresh: number, seeded: number }} */ (ctx.shared.get('rss many'))), few: await few.server.rss(), many: await lots.server.rss(), heap: (await lots.server.command('memory', { gc: true })).heapUsed }
-      : null
+    const protectedRoute = adapter.protectedRoute === undefined ? null : await bracketed('protected', bearerRequests('/protected/hello', few.tokens), bearerRequests('/protected/hello', lots.tokens))
+    const memory = adapter.rss === undefined
+      ? null
+      : { ...pair.rss, few: await few.server.rss(), many: await lots.server.rss(), heap: (await lots.server.command('memory', { gc: true })).heapUsed }
     return { login, protectedRoute, memory }
   } finally {
     await ctx.stop(few.server, lots.server)
@@ -93,42 +115,45 @@ async function adapter (ctx, kind, many) {
 
 /** @param {import('../lib/context.mjs').Context} ctx */
 export async function run (ctx) {
+  /** @type {import('../lib/rounds.mjs').Row[]} */
   const rows = []
-  const names = { memory: 'memory', mysql: 'MySQL', mongodb: 'MongoDB' }
-  for (const [i, kind] of /** @type {const} */ (['memory', 'mysql', 'mongodb']).entries()) {
+  for (const adapter of ADAPTERS) {
+    const { kind } = adapter
     const many = kind === 'memory' ? ctx.settings.manyUsers : ctx.settings.manyUsersDb
     const label = many.toLocaleString('en-US')
-    const ids = [`8${'ace'[i]}`, `8${'bdf'[i]}`]
-    const loginScenario = `Login p50 latency, ${label} users vs ${FEW} (${names[kind]})`
-    const protectedScenario = `Protected route p50 latency, ${label} users vs ${FEW} (${names[kind]})`
+    const loginScenario = `Login p50 latency, ${label} users vs ${FEW} (${NAMES[kind]})`
+    const protectedScenario = `Protected route p50 latency, ${label} users vs ${FEW} (${NAMES[kind]})`
+    const rssScenario = `Server RSS with ${label} users, ${NAMES[kind]} storage`
     const goal = /** @type {const} */ ({ op: '<=', value: 1.1 })
-    const missing = kind === 'memory' ? undefined : serverUrlOf(kind) === undefined ? `${DATABASE_VARIABLES[kind]} is not set (source .ci/services.sh)` : undefined
+    const rssGoal = /** @type {const} */ ({ op: '<=', value: 200 })
+    const missing = kind === 'memory' ? undefined : missingDatabase(kind)
     let outcome
     if (missing === undefined) {
       try {
-        outcome = await adapter(ctx, kind, many)
+        outcome = await measure(ctx, adapter, many)
       } catch (error) {
         if (kind === 'memory') throw error
-        outcome = `${names[kind]} run failed: ${String(error).split('\n')[0]}`
+        outcome = `${NAMES[kind]} run failed: ${String(error).split('\n')[0]}`
         ctx.log(`  ${outcome}`)
       }
     }
     if (outcome === undefined || typeof outcome === 'string') {
       const why = outcome ?? /** @type {string} */ (missing)
-      rows.push(notRunRow(ids[0] ?? '', loginScenario, goal, why), notRunRow(ids[1] ?? '', protectedScenario, goal, why))
+      rows.push(notRunRow(adapter.login, loginScenario, goal, why))
+      if (adapter.protectedRoute !== undefined) rows.push(notRunRow(adapter.protectedRoute, protectedScenario, goal, why))
+      if (adapter.rss !== undefined) rows.push(notRunRow(adapter.rss, rssScenario, rssGoal, why))
       continue
     }
     const { login, protectedRoute, memory } = outcome
-    rows.push(
-      ratioRow({ id: ids[0] ?? '', scenario: loginScenario, results: login, a: 'login many', b: 'login few', aLabel: `${label} users`, bLabel: `${FEW} users`, unit: 'ms', goal }),
-      ratioRow({ id: ids[1] ?? '', scenario: protectedScenario, results: protectedRoute, a: 'protected many', b: 'protected few', aLabel: `${label} users`, bLabel: `${FEW} users`, unit: 'ms', goal })
-    )
-    if (memory !== null) {
-      const rssGoal = /** @type {const} */ ({ op: '<=', value: 200 })
+    rows.push(ratioRow({ id: adapter.login, scenario: loginScenario, results: login, a: 'login many', b: 'login few', aLabel: `${label} users`, bLabel: `${FEW} users`, unit: 'ms', goal }))
+    if (adapter.protectedRoute !== undefined && protectedRoute !== null) {
+      rows.push(ratioRow({ id: adapter.protectedRoute, scenario: protectedScenario, results: protectedRoute, a: 'protected many', b: 'protected few', aLabel: `${label} users`, bLabel: `${FEW} users`, unit: 'ms', goal }))
+    }
+    if (adapter.rss !== undefined && memory !== null) {
       const rssMb = memory.many / 1024 / 1024
       rows.push({
-        id: '8g',
-        scenario: `Server RSS with ${label} users, memory storage`,
+        id: adapter.rss,
+        scenario: rssScenario,
         a: `${label} users, after the login rounds: ${mb(memory.many)} (at start ${mb(memory.fresh)}, seeded ${mb(memory.seeded)}; V8 heap after GC ${mb(memory.heap)})`,
         b: `${FEW} users, after the same rounds: ${mb(memory.few)}`,
         value: rssMb,
