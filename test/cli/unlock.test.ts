@@ -1,25 +1,10 @@
-import { spawn } from 'node:child_process'
-import { join } from 'node:path'
 import t from 'tap'
-import { buildDist, distDir } from '../e2e/server-process.js'
+import { buildDist } from '../e2e/server-process.js'
 import { bearer, build, login, PASSWORD, register } from '../helper.js'
 import { freshMysqlDatabase, withDatabaseServer } from '../storage/databases.js'
+import { cli } from './run-cli.js'
 
 t.before(buildDist)
-
-/** Runs the compiled CLI as `npm run cli` does. */
-function cli (args: string[], env: Record<string, string>): Promise<{ code: number | null, stdout: string, stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(distDir(), 'cli', 'index.js'), ...args], { env: { ...process.env, ...env, LOG_LEVEL: 'error' } })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-    child.stdin.end()
-  })
-}
 
 withDatabaseServer(t, 'MYSQL_URL', async (t, serverUrl) => {
   const { url } = await freshMysqlDatabase(t, serverUrl)

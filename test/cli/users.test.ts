@@ -1,26 +1,11 @@
-import { spawn } from 'node:child_process'
-import { join } from 'node:path'
 import t from 'tap'
-import { buildDist, distDir } from '../e2e/server-process.js'
+import { buildDist } from '../e2e/server-process.js'
 import { bearer, build, login } from '../helper.js'
 import { freshMysqlDatabase, withDatabaseServer } from '../storage/databases.js'
+import { cli } from './run-cli.js'
 
 // The compiled CLI, as `npm run cli` runs it (each run through the TypeScript loader took seconds).
 t.before(buildDist)
-
-/** Runs the CLI as a user would, with the password on standard input. */
-function cli (args: string[], env: Record<string, string>, stdin = '', cwd = process.cwd()): Promise<{ code: number | null, stdout: string, stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(distDir(), 'cli', 'index.js'), ...args], { cwd, env: { ...process.env, LOG_LEVEL: 'error', ...env } })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-    child.stdin.end(stdin)
-  })
-}
 
 t.test('cli - refuses memory storage and unknown arguments with exit code 2 and a reason', async (t) => {
   const memory = await cli(['user:list'], { STORAGE_URL: 'memory://' })
