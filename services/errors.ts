@@ -88,3 +88,17 @@ export class SelfLockoutError extends AppError {
     super(409, 'self_lockout', message)
   }
 }
+
+export class DuplicateEmailError extends AppError {
+  override name = 'DuplicateEmailError'
+  constructor () {
+    super(409, 'email_taken', 'This email address belongs to another account')
+  }
+}
+
+export class DuplicatePasskeyError extends AppError {
+  override name = 'DuplicatePasskeyError'
+  constructor () {
+    super(409, 'passkey_exists', 'This passkey is already registered')
+  }
+}

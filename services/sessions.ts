@@ -1,3 +1,4 @@
+import { PASSWORD_ONLY } from './assurance.js'
 import { newId } from './ids.js'
 import { discardAudit, type AuditSink } from './audit.js'
 import { InvalidRefreshTokenError, RefreshTokenReusedError, RefreshTokenSupersededError } from './errors.js'
@@ -12,7 +13,12 @@ export interface TokenPair {
   refresh_token: string
 }
 
-export interface ClientInfo { userAgent?: string | undefined, ip?: string | undefined }
+export interface ClientInfo {
+  userAgent?: string | undefined
+  ip?: string | undefined
+  /** How the user authenticated (RFC 8176 values); a password login when absent. */
+  amr?: readonly string[] | undefined
+}
 
 /**
  * Rotated refresh tokens kept per session for reuse detection: a stolen token replayed after the
@@ -49,9 +55,10 @@ export interface SessionService {
 export function createSessionService (options: SessionServiceOptions): SessionService {
   const { store, tokens, revocations, now, refreshTokenTtl, reuseGrace, maxSessionsPerUser = Number.POSITIVE_INFINITY, audit = discardAudit } = options
 
-  function pair (user: { id: string, roles: string[] }, sessionId: string, refreshToken: string): TokenPair {
+  function pair (user: UserRecord, session: { id: string, amr: string[] }, refreshToken: string): TokenPair {
+    const emailVerified = user.email !== null && user.emailVerifiedAt !== null
     return {
-      access_token: tokens.issueAccessToken({ userId: user.id, sessionId, roles: user.roles }),
+      access_token: tokens.issueAccessToken({ userId: user.id, sessionId: session.id, roles: user.roles, amr: session.amr, emailVerified }),
       token_type: 'Bearer',
       expires_in: tokens.accessTokenTtl,
       refresh_token: refreshToken
@@ -99,6 +106,7 @@ export function createSessionService (options: SessionServiceOptions): SessionSe
       const at = new Date(now())
       const refreshToken = newRefreshToken()
       const sessionId = newId()
+      const amr = [...(client.amr ?? PASSWORD_ONLY)]
       await store.createSession({
         id: sessionId,
         userId: user.id,
@@ -107,10 +115,11 @@ export function createSessionService (options: SessionServiceOptions): SessionSe
         expiresAt: new Date(at.getTime() + refreshTokenTtl * 1000),
         userAgent: client.userAgent?.slice(0, 512) ?? null,
         ip: client.ip ?? null,
+        amr,
         refreshHash: hashRefreshToken(refreshToken)
       })
       await endSessionsBeyondLimit(user.id, sessionId, at)
-      return pair(user, sessionId, refreshToken)
+      return pair(user, { id: sessionId, amr }, refreshToken)
     },
 
     async refresh (refreshToken) {
@@ -143,7 +152,7 @@ export function createSessionService (options: SessionServiceOptions): SessionSe
       // Lost the race to a concurrent refresh with the same token: that one got the new pair.
       if (!won) throw new RefreshTokenSupersededError()
       audit({ event: 'refresh', userId: user.id, sessionId: session.id })
-      return pair(user, session.id, nextToken)
+      return pair(user, session, nextToken)
     },
 
     async end ({ userId, sessionId }) {

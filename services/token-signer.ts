@@ -49,9 +49,9 @@ export function createAccessTokenSigner ({ key, issuer, audience, ttlSeconds, no
   if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) throw new RangeError('ttlSeconds must be a positive whole number')
   const encodedHeader = `${base64url(JSON.stringify({ alg: key.alg, typ: 'JWT', kid: key.kid }))}.`
   const signatureOf = signatureFunction(key.alg, key.signingKey)
-  return ({ sub, sid, jti, typ, roles }) => {
+  return ({ sub, sid, jti, typ, roles, amr, acr, email_verified: emailVerified }) => {
     const iat = Math.floor(now() / 1000)
-    const input = encodedHeader + base64url(JSON.stringify({ sub, sid, jti, typ, roles, iss: issuer, aud: audience, iat, exp: iat + ttlSeconds }))
+    const input = encodedHeader + base64url(JSON.stringify({ sub, sid, jti, typ, roles, amr, acr, email_verified: emailVerified, iss: issuer, aud: audience, iat, exp: iat + ttlSeconds }))
     return `${input}.${signatureOf(input)}`
   }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { assuranceLevel, type AssuranceLevel } from './assurance.js'
 import { InvalidAccessTokenError } from './errors.js'
 import { createRandomPool } from './random-pool.js'
 import { sha256Hex } from './sha256.js'
@@ -13,13 +14,19 @@ export interface AccessClaims {
   jti: string
   typ: typeof ACCESS_TOKEN_TYPE
   roles: string[]
+  /** How the user authenticated for this session (services/assurance.ts); absent in tokens issued before it existed. */
+  amr?: string[]
+  /** The assurance level `amr` adds up to. */
+  acr?: AssuranceLevel
+  /** Whether the user's email address is verified (false when they have none). */
+  email_verified?: boolean
   iat: number
   exp: number
   iss: string
   aud: string
 }
 
-export type AccessPayload = Pick<AccessClaims, 'sub' | 'sid' | 'jti' | 'typ' | 'roles'>
+export type AccessPayload = Pick<AccessClaims, 'sub' | 'sid' | 'jti' | 'typ' | 'roles'> & Required<Pick<AccessClaims, 'amr' | 'acr' | 'email_verified'>>
 
 export interface TokenServiceOptions {
   /** Signs with the pinned algorithm, issuer, audience and expiry (a signer built once). */
@@ -30,7 +37,7 @@ export interface TokenServiceOptions {
 }
 
 export interface TokenService {
-  issueAccessToken (subject: { userId: string, sessionId: string, roles: string[] }): string
+  issueAccessToken (subject: { userId: string, sessionId: string, roles: string[], amr: string[], emailVerified: boolean }): string
   /** Returns the claims of a valid access token; throws InvalidAccessTokenError otherwise. */
   verifyAccessToken (token: string): AccessClaims
   /**
@@ -58,8 +65,8 @@ export function createTokenService ({ sign, verify, accessTokenTtl }: TokenServi
 
     acceptedUntil: (issuedBy) => issuedBy + (accessTokenTtl + CLOCK_TOLERANCE_SECONDS) * 1000,
 
-    issueAccessToken ({ userId, sessionId, roles }) {
-      return sign({ sub: userId, sid: sessionId, jti: randomUUID(), typ: ACCESS_TOKEN_TYPE, roles })
+    issueAccessToken ({ userId, sessionId, roles, amr, emailVerified }) {
+      return sign({ sub: userId, sid: sessionId, jti: randomUUID(), typ: ACCESS_TOKEN_TYPE, roles, amr, acr: assuranceLevel(amr), email_verified: emailVerified })
     },
 
     verifyAccessToken (token) {

@@ -1,6 +1,8 @@
-import { DuplicateUserError } from '../errors.js'
+import { DuplicateEmailError, DuplicateUserError } from '../errors.js'
 import { createMemoryAudit } from './memory-audit.js'
 import { createMemoryLoginFailures } from './memory-login-failures.js'
+import { createMemoryMfa } from './memory-mfa.js'
+import { createMemoryOneTimeTokens } from './memory-one-time-tokens.js'
 import { createRevocationLog } from './memory-revocations.js'
 import type { RefreshTokenMatch, Rotation, SessionRecord, Store, UserRecord } from './types.js'
 
@@ -14,15 +16,18 @@ interface RefreshTokenEntry { sessionId: string, rotatedAt: Date | null }
 export function createMemoryStore (): Store {
   const users = new Map<string, UserRecord>()
   const userIdByName = new Map<string, string>()
+  const userIdByEmail = new Map<string, string>()
   const sessions = new Map<string, SessionRecord>()
   const sessionIdsByUser = new Map<string, Set<string>>()
   const refreshTokens = new Map<string, RefreshTokenEntry>()
   const tokenHashesBySession = new Map<string, Set<string>>()
   const revocations = createRevocationLog()
   const loginFailures = createMemoryLoginFailures()
+  const { prune: pruneOneTimeTokens, deleteUser: deleteUserTokens, ...oneTimeTokens } = createMemoryOneTimeTokens()
+  const { deleteUser: deleteUserFactors, ...mfa } = createMemoryMfa()
 
   const copyUser = (user: UserRecord): UserRecord => ({ ...user, roles: [...user.roles] })
-  const copySession = (session: SessionRecord): SessionRecord => ({ ...session })
+  const copySession = (session: SessionRecord): SessionRecord => ({ ...session, amr: [...session.amr] })
 
   function addToIndex (index: Map<string, Set<string>>, key: string, value: string): void {
     const set = index.get(key)
@@ -63,7 +68,9 @@ export function createMemoryStore (): Store {
 
     async createUser (user) {
       if (userIdByName.has(user.usernameNormalized)) throw new DuplicateUserError()
+      if (user.email !== null && userIdByEmail.has(user.email)) throw new DuplicateEmailError()
       userIdByName.set(user.usernameNormalized, user.id)
+      if (user.email !== null) userIdByEmail.set(user.email, user.id)
       users.set(user.id, copyUser(user))
     },
 
@@ -74,6 +81,11 @@ export function createMemoryStore (): Store {
 
     async findUserByUsername (usernameNormalized) {
       const id = userIdByName.get(usernameNormalized)
+      return id === undefined ? null : this.findUserById(id)
+    },
+
+    async findUserByEmail (email) {
+      const id = userIdByEmail.get(email)
       return id === undefined ? null : this.findUserById(id)
     },
 
@@ -88,6 +100,13 @@ export function createMemoryStore (): Store {
     async updateUser (id, changes) {
       const user = users.get(id)
       if (user === undefined) return false
+      if (changes.email !== undefined && changes.email !== user.email) {
+        if (changes.email !== null && userIdByEmail.has(changes.email)) throw new DuplicateEmailError()
+        if (user.email !== null) userIdByEmail.delete(user.email)
+        if (changes.email !== null) userIdByEmail.set(changes.email, id)
+        user.email = changes.email
+      }
+      if (changes.emailVerifiedAt !== undefined) user.emailVerifiedAt = changes.emailVerifiedAt
       if (changes.roles !== undefined) user.roles = [...changes.roles]
       if (changes.disabledAt !== undefined) user.disabledAt = changes.disabledAt
       if (changes.passwordHash !== undefined) user.passwordHash = changes.passwordHash
@@ -100,12 +119,15 @@ export function createMemoryStore (): Store {
       for (const sessionId of sessionIdsByUser.get(id) ?? []) deleteSession(sessionId)
       sessionIdsByUser.delete(id)
       userIdByName.delete(user.usernameNormalized)
+      if (user.email !== null) userIdByEmail.delete(user.email)
+      deleteUserTokens(id)
+      deleteUserFactors(id)
       users.delete(id)
       return true
     },
 
     async createSession ({ refreshHash, ...session }) {
-      sessions.set(session.id, { ...session, revokedAt: null })
+      sessions.set(session.id, { ...session, amr: [...session.amr], revokedAt: null })
       addToIndex(sessionIdsByUser, session.userId, session.id)
       refreshTokens.set(refreshHash, { sessionId: session.id, rotatedAt: null })
       addToIndex(tokenHashesBySession, session.id, refreshHash)
@@ -151,6 +173,13 @@ export function createMemoryStore (): Store {
       return session === undefined ? null : copySession(session)
     },
 
+    async setSessionAmr (sessionId, amr) {
+      const session = sessions.get(sessionId)
+      if (session === undefined || session.revokedAt !== null) return false
+      session.amr = [...amr]
+      return true
+    },
+
     async listUserSessions (userId, now) {
       const active: SessionRecord[] = []
       for (const sessionId of sessionIdsByUser.get(userId) ?? []) {
@@ -181,9 +210,11 @@ export function createMemoryStore (): Store {
     },
 
     ...createMemoryAudit(),
+    ...oneTimeTokens,
+    ...mfa,
 
     async pruneExpired (now) {
-      let removed = loginFailures.prune(now)
+      let removed = loginFailures.prune(now) + pruneOneTimeTokens(now)
       for (const session of [...sessions.values()]) {
         if (session.expiresAt <= now) removed += deleteSession(session.id)
       }

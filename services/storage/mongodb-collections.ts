@@ -146,10 +146,10 @@ async function expiryIndex<T extends Document> (collection: Collection<T>, tryTt
 
 export function toUser (doc: UserDoc): UserRecord {
   const { _id: id, username, usernameNormalized, email, passwordHash, roles, createdAt, disabledAt = null } = doc
-  return { id, username, usernameNormalized, email, passwordHash, roles: [...roles], createdAt, disabledAt }
+  return { id, username, usernameNormalized, email, emailVerifiedAt: null /* FOUNDATION */, passwordHash, roles: [...roles], createdAt, disabledAt }
 }
 
 export function toSession (doc: SessionDoc): SessionRecord {
   const { _id: id, userId, createdAt, lastUsedAt, expiresAt, revokedAt, userAgent, ip } = doc
-  return { id, userId, createdAt, lastUsedAt, expiresAt, revokedAt, userAgent, ip }
+  return { id, userId, createdAt, lastUsedAt, expiresAt, revokedAt, userAgent, ip, amr: ['pwd'] /* FOUNDATION */ }
 }

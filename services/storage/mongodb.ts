@@ -1,3 +1,4 @@
+import { NOT_YET } from './not-yet.js'
 import { randomUUID } from 'node:crypto'
 import type { Db, Filter } from 'mongodb'
 import { DuplicateUserError } from '../errors.js'
@@ -38,6 +39,7 @@ export function createMongoStore (db: Db, { timeoutMs }: MongoStoreOptions): Sto
   })
 
   return {
+    ...NOT_YET,
     kind: 'mongodb',
 
     createUser: (user) => operation(async (call) => {

@@ -1,8 +1,12 @@
+import type { OneTimeTokenStore } from './contract-one-time-tokens.js'
+import type { MfaStore } from './contract-mfa.js'
+
 /**
  * The storage contract. Adapters persist; services hold the rules. Every adapter (memory,
  * MySQL, MongoDB) passes the same suite in test/storage/contract.ts.
  *
- * Errors: adapters throw DuplicateUserError for a taken normalised username and
+ * Errors: adapters throw DuplicateUserError for a taken normalised username, DuplicateEmailError
+ * for a taken email, DuplicatePasskeyError for a registered credential id, and
  * StorageUnavailableError when the backend cannot be reached or times out; never a driver error.
  * Identifiers are strings made by the services (UUIDs); times are Date objects.
  */
@@ -12,7 +16,10 @@ export interface UserRecord {
   username: string
   /** Lower-cased username: the unique key. */
   usernameNormalized: string
+  /** Trimmed and lower-cased by the service; unique among users when present. */
   email: string | null
+  /** When the owner proved they read mail at `email`; null while unverified (and set back to null when the address changes). */
+  emailVerifiedAt: Date | null
   /** argon2id PHC string; never anything else. */
   passwordHash: string
   roles: string[]
@@ -26,6 +33,9 @@ export interface UserChanges {
   roles?: string[]
   disabledAt?: Date | null
   passwordHash?: string
+  /** A new address (normalised) or null; throws DuplicateEmailError when another user has it. */
+  email?: string | null
+  emailVerifiedAt?: Date | null
 }
 
 export interface UserListQuery {
@@ -53,6 +63,11 @@ export interface SessionRecord {
   revokedAt: Date | null
   userAgent: string | null
   ip: string | null
+  /**
+   * How the user proved who they are for this session (RFC 8176 values: 'pwd', 'otp', 'hwk',
+   * 'user', ...); access tokens of the session carry it as `amr`. Raised by a step-up.
+   */
+  amr: string[]
 }
 
 export interface NewSession extends Omit<SessionRecord, 'revokedAt'> {
@@ -115,18 +130,26 @@ export interface AuditQuery {
   limit: number
 }
 
-export interface Store {
+export type * from './contract-one-time-tokens.js'
+export type * from './contract-mfa.js'
+
+export interface Store extends OneTimeTokenStore, MfaStore {
   readonly kind: 'memory' | 'sqlite' | 'mysql' | 'postgres' | 'mongodb'
 
-  /** Inserts a user; throws DuplicateUserError when usernameNormalized is taken (race-safe). */
+  /** Inserts a user; throws DuplicateUserError when usernameNormalized is taken, DuplicateEmailError when the email is (race-safe). */
   createUser (user: UserRecord): Promise<void>
   findUserById (id: string): Promise<UserRecord | null>
   findUserByUsername (usernameNormalized: string): Promise<UserRecord | null>
+  /** The user with this (normalised) email, or null. */
+  findUserByEmail (email: string): Promise<UserRecord | null>
   /** Users ordered by usernameNormalized (byte order), at most `limit`. */
   listUsers (query: UserListQuery): Promise<UserRecord[]>
   /** Applies the changes; false when there is no such user. */
   updateUser (id: string, changes: UserChanges): Promise<boolean>
-  /** Deletes the user with every session and refresh token of theirs; false when there is none. */
+  /**
+   * Deletes the user with every session, refresh token, one-time token, second factor, recovery
+   * code and passkey of theirs; false when there is none.
+   */
   deleteUser (id: string): Promise<boolean>
 
   createSession (session: NewSession): Promise<void>
@@ -143,6 +166,8 @@ export interface Store {
   /** Marks every active session of a user revoked, but `exceptSessionId`; returns the ids it revoked. */
   revokeUserSessions (userId: string, now: Date, exceptSessionId?: string): Promise<string[]>
   findSession (sessionId: string): Promise<SessionRecord | null>
+  /** Replaces the session's amr (a step-up); false when there is no active (unrevoked) session with this id. */
+  setSessionAmr (sessionId: string, amr: string[]): Promise<boolean>
   /** Active (not revoked, not expired at `now`) sessions of a user, oldest first. */
   listUserSessions (userId: string, now: Date): Promise<SessionRecord[]>
 
@@ -175,7 +200,7 @@ export interface Store {
   listAuditEvents (query: AuditQuery): Promise<AuditRecord[]>
 
   /**
-   * Deletes expired sessions, refresh tokens, revocations and login failures; returns how many
+   * Deletes expired sessions, refresh tokens, revocations, login failures and one-time tokens; returns how many
    * records went. A store may keep its newest revocation record even expired (to number the next
    * one); listRevocationsAfter never returns an expired one.
    */

@@ -18,7 +18,7 @@ function keySetFor (t: Parameters<typeof keyDir>[0], alg: SigningAlgorithm): Key
   return loadKeySet({ algorithm: alg, secret: SECRET, privateKeys: keyDir(t, alg).dir })
 }
 
-const payload = (): AccessPayload => ({ sub: randomUUID(), sid: randomUUID(), jti: randomUUID(), typ: 'access', roles: ['user', 'admin'] })
+const payload = (): AccessPayload => ({ sub: randomUUID(), sid: randomUUID(), jti: randomUUID(), typ: 'access', roles: ['user', 'admin'], amr: ['pwd'], acr: 'aal1', email_verified: false })
 
 for (const alg of ['HS256', ...ASYMMETRIC] as SigningAlgorithm[]) {
   t.test(`${alg}: same header and claims as fast-jwt configured with iss, aud and expiresIn`, async (t) => {

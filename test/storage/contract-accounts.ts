@@ -8,7 +8,7 @@ const T0 = Date.parse('2030-01-01T00:00:00.000Z')
 const at = (seconds: number) => new Date(T0 + seconds * 1000)
 const hash = () => randomUUID().replace(/-/g, '').padEnd(64, '1')
 const session = (userId: string): NewSession => ({
-  id: randomUUID(), userId, createdAt: at(0), lastUsedAt: at(0), expiresAt: at(3600), userAgent: null, ip: null, refreshHash: hash()
+  id: randomUUID(), userId, createdAt: at(0), lastUsedAt: at(0), expiresAt: at(3600), userAgent: null, ip: null, amr: ['pwd'], refreshHash: hash()
 })
 
 /** Contract cases for account administration and login throttling (run by storeContract). */

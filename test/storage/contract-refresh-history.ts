@@ -15,7 +15,7 @@ export function refreshHistoryContract (t: Test, makeStore: StoreFactory): void 
     await store.createUser(user)
     const first = HASH()
     const sessionId = randomUUID()
-    await store.createSession({ id: sessionId, userId: user.id, createdAt: at(0), lastUsedAt: at(0), expiresAt: at(3600), userAgent: null, ip: null, refreshHash: first })
+    await store.createSession({ id: sessionId, userId: user.id, createdAt: at(0), lastUsedAt: at(0), expiresAt: at(3600), userAgent: null, ip: null, amr: ['pwd'], refreshHash: first })
     const hashes = [first]
     for (let i = 1; i <= 6; i++) {
       const nextHash = HASH()

@@ -22,6 +22,7 @@ export function newUser (name = `u${randomUUID().slice(0, 8)}`): UserRecord {
     username: name,
     usernameNormalized: name.toLowerCase(),
     email: `${name.toLowerCase()}@example.com`,
+    emailVerifiedAt: null,
     passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g',
     roles: ['user'],
     createdAt: at(0),
@@ -38,6 +39,7 @@ function newSession (userId: string, overrides: Partial<NewSession> = {}): NewSe
     expiresAt: at(3600),
     userAgent: 'contract-test',
     ip: '127.0.0.1',
+    amr: ['pwd'],
     refreshHash: HASH(),
     ...overrides
   }

@@ -1,3 +1,4 @@
+import { NOT_YET } from '../not-yet.js'
 import { sql } from 'kysely'
 import { DuplicateUserError } from '../../errors.js'
 import type { Store } from '../types.js'
@@ -29,6 +30,7 @@ export function createSqlStore (db: SqlRunner, { timeoutMs, close = async () => 
   })
 
   return {
+    ...NOT_YET,
     kind: dialect.name,
 
     createUser: (user) => db.run(async (db) => {

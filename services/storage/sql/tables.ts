@@ -73,6 +73,7 @@ export function toUser (row: UserRow): UserRecord {
     username: row.username,
     usernameNormalized: row.username_normalized,
     email: row.email,
+    emailVerifiedAt: null, // FOUNDATION: column comes with migration 5
     passwordHash: row.password_hash,
     roles: JSON.parse(row.roles) as string[],
     createdAt: toDate(row.created_at),
@@ -88,6 +89,7 @@ export function toSession (row: SessionRow): SessionRecord {
     lastUsedAt: toDate(row.last_used_at),
     expiresAt: toDate(row.expires_at),
     revokedAt: toDateOrNull(row.revoked_at),
+    amr: ['pwd'], // FOUNDATION: column comes with migration 5
     userAgent: row.user_agent,
     ip: row.ip
   }
