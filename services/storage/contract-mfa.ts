@@ -1,7 +1,8 @@
 /**
  * Part of the storage contract (re-exported by types.ts): second factors. The services hold the
  * rules (encrypting TOTP secrets, hashing recovery codes, verifying WebAuthn signatures); the
- * store persists and makes each single-use step atomic.
+ * store persists and makes each single-use step atomic. Every record names an existing user (the
+ * SQL stores hold them by foreign keys) and goes when the user is deleted.
  */
 
 export interface TotpFactorRecord {

@@ -11,7 +11,10 @@ export interface OneTimeTokenRecord {
   hash: string
   /** What the token is for ('email_verify', 'password_reset', 'email_change', 'mfa_login', ...); a token only works for its purpose. */
   purpose: string
-  /** The account it acts on; null for a challenge that names no user yet (usernameless passkey login). */
+  /**
+   * The account it acts on (an existing user: the SQL stores hold it by a foreign key and delete it
+   * with the user); null for a challenge that names no user yet (usernameless passkey login).
+   */
   userId: string | null
   /** SHA-256 (hex) of the short code sent with a link token (service-salted), or null when there is none. */
   codeHash: string | null

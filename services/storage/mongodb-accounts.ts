@@ -1,12 +1,16 @@
-import type { Filter } from 'mongodb'
+import type { Filter, UpdateFilter } from 'mongodb'
+import { DuplicateEmailError } from '../errors.js'
 import { toUser, type MongoCollections, type UserDoc } from './mongodb-collections.js'
+import { isDuplicateKeyOnUpdate } from './mongodb-errors.js'
+import { deleteUserFactors } from './mongodb-mfa.js'
 import type { MongoRunner } from './mongodb-runner.js'
 import type { Store } from './types.js'
 
 type AccountStore = Pick<Store, 'listUsers' | 'updateUser' | 'deleteUser'>
 
 /** Account administration over the users, sessions and refreshTokens collections. */
-export function mongoAccounts ({ users, sessions, refreshTokens }: MongoCollections, operation: MongoRunner): AccountStore {
+export function mongoAccounts (collections: MongoCollections, operation: MongoRunner): AccountStore {
+  const { users, sessions, refreshTokens, oneTimeTokens } = collections
   return {
     listUsers: ({ prefix = '', after, limit }) => operation(async (call) => {
       if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`listUsers: limit must be a non-negative integer, got ${limit}`)
@@ -26,14 +30,26 @@ export function mongoAccounts ({ users, sessions, refreshTokens }: MongoCollecti
       return docs.map(toUser)
     }),
 
-    updateUser: (id, { roles, disabledAt, passwordHash }) => operation(async (call) => {
+    updateUser: (id, { roles, disabledAt, passwordHash, email, emailVerifiedAt }) => operation(async (call) => {
       const changes: Partial<UserDoc> = {}
       if (roles !== undefined) changes.roles = [...roles]
       if (disabledAt !== undefined) changes.disabledAt = disabledAt
       if (passwordHash !== undefined) changes.passwordHash = passwordHash
-      // An empty $set is an error: with nothing to change, only say whether the user exists.
-      if (Object.keys(changes).length === 0) return (await users.findOne({ _id: id }, { ...call.read, projection: { _id: 1 } })) !== null
-      return (await users.updateOne({ _id: id }, { $set: changes }, call.write())).matchedCount === 1
+      if (typeof email === 'string') changes.email = email
+      if (emailVerifiedAt !== undefined) changes.emailVerifiedAt = emailVerifiedAt
+      const update: UpdateFilter<UserDoc> = {}
+      // An empty $set is an error; no address is no field (see UserDoc).
+      if (Object.keys(changes).length > 0) update.$set = changes
+      if (email === null) update.$unset = { email: '' }
+      // With nothing to change, only say whether the user exists.
+      if (Object.keys(update).length === 0) return (await users.findOne({ _id: id }, { ...call.read, projection: { _id: 1 } })) !== null
+      try {
+        return (await users.updateOne({ _id: id }, update, call.write())).matchedCount === 1
+      } catch (error) {
+        // The unique index on email: another user holds the address (race-safe, no check first).
+        if (isDuplicateKeyOnUpdate(error)) throw new DuplicateEmailError()
+        throw error
+      }
     }),
 
     deleteUser: (id) => operation(async (call) => {
@@ -44,6 +60,8 @@ export function mongoAccounts ({ users, sessions, refreshTokens }: MongoCollecti
       const owned = await sessions.find({ userId: id }, { ...call.read, projection: { _id: 1 } }).toArray()
       await sessions.deleteMany({ userId: id }, call.write())
       if (owned.length > 0) await refreshTokens.deleteMany({ sessionId: { $in: owned.map((doc) => doc._id) } }, call.write())
+      await oneTimeTokens.deleteMany({ userId: id }, call.write())
+      await deleteUserFactors(collections, id, call)
       return (await users.deleteOne({ _id: id }, call.write())).deletedCount === 1
     })
   }

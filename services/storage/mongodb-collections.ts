@@ -1,5 +1,8 @@
 import type { Collection, Db, Document } from 'mongodb'
 import { MongoServerError } from 'mongodb'
+import { EMAIL_INDEX, upgradeLegacyEmails } from './mongodb-email-upgrade.js'
+import type { MfaCollections, PasskeyDoc, PasskeyUseDoc, RecoveryCodeDoc, TotpFactorDoc, TotpStepDoc } from './mongodb-mfa.js'
+import type { CodeFailureDoc, OneTimeTokenDoc } from './mongodb-one-time-tokens.js'
 import { moveLegacyRevocations, type RevocationLogDoc } from './mongodb-revocations.js'
 import type { SessionRecord, UserRecord } from './types.js'
 
@@ -7,7 +10,13 @@ export interface UserDoc {
   _id: string
   username: string
   usernameNormalized: string
-  email: string | null
+  /**
+   * Absent when the user has none (the unique index is sparse: absent fields are left out of it,
+   * nulls would collide); null only on documents from before unique emails, until the upgrade.
+   */
+  email?: string | null
+  /** Absent on users stored before email verification: read as null. */
+  emailVerifiedAt?: Date | null
   passwordHash: string
   roles: string[]
   createdAt: Date
@@ -24,6 +33,8 @@ export interface SessionDoc {
   revokedAt: Date | null
   userAgent: string | null
   ip: string | null
+  /** Absent on sessions stored before amr existed: read as ['pwd'] (a password was all there was). */
+  amr?: string[]
   /** Marks the sessions one revokeUserSessions call revoked, so it can tell which they were. */
   revokedBy?: string
 }
@@ -83,13 +94,15 @@ export interface AuditDoc {
   data: string
 }
 
-export interface MongoCollections {
+export interface MongoCollections extends MfaCollections {
   users: Collection<UserDoc>
   sessions: Collection<SessionDoc>
   refreshTokens: Collection<RefreshTokenDoc>
   revocationLog: Collection<RevocationLogDoc>
   loginFailures: Collection<LoginFailureDoc>
   auditEvents: Collection<AuditDoc>
+  oneTimeTokens: Collection<OneTimeTokenDoc>
+  codeFailures: Collection<CodeFailureDoc>
 }
 
 export function mongoCollections (db: Db): MongoCollections {
@@ -99,7 +112,14 @@ export function mongoCollections (db: Db): MongoCollections {
     refreshTokens: db.collection<RefreshTokenDoc>('refreshTokens'),
     revocationLog: db.collection<RevocationLogDoc>('revocationLog'),
     loginFailures: db.collection<LoginFailureDoc>('loginFailures'),
-    auditEvents: db.collection<AuditDoc>('auditEvents')
+    auditEvents: db.collection<AuditDoc>('auditEvents'),
+    oneTimeTokens: db.collection<OneTimeTokenDoc>('oneTimeTokens'),
+    codeFailures: db.collection<CodeFailureDoc>('codeFailures'),
+    totpFactors: db.collection<TotpFactorDoc>('totpFactors'),
+    totpSteps: db.collection<TotpStepDoc>('totpSteps'),
+    recoveryCodes: db.collection<RecoveryCodeDoc>('recoveryCodes'),
+    passkeys: db.collection<PasskeyDoc>('passkeys'),
+    passkeyUses: db.collection<PasskeyUseDoc>('passkeyUses')
   }
 }
 
@@ -112,8 +132,13 @@ const NOT_IMPLEMENTED = 238
  * 1.24), expiresAt gets a plain index and the periodic pruneExpired job deletes expired records.
  */
 export async function ensureMongoIndexes (db: Db): Promise<{ ttl: boolean }> {
-  const { users, sessions, refreshTokens, revocationLog, loginFailures, auditEvents } = mongoCollections(db)
+  const collections = mongoCollections(db)
+  const { users, sessions, refreshTokens, revocationLog, loginFailures, auditEvents, oneTimeTokens, codeFailures } = collections
   await users.createIndex({ usernameNormalized: 1 }, { unique: true, name: 'usernameNormalized_unique' })
+  await upgradeLegacyEmails(users)
+  // Sparse: users without an address are left out. (FerretDB 1.24 accepts the option without
+  // listing it, and leaves absent fields out of a unique index anyway; it has no partial indexes.)
+  await users.createIndex({ email: 1 }, { unique: true, sparse: true, name: EMAIL_INDEX })
   await sessions.createIndex({ userId: 1, createdAt: 1 }, { name: 'userId_createdAt' })
   await refreshTokens.createIndex({ previous: 1 }, { unique: true, name: 'previous_unique' })
   await refreshTokens.createIndex({ sessionId: 1 }, { name: 'sessionId' })
@@ -123,11 +148,27 @@ export async function ensureMongoIndexes (db: Db): Promise<{ ttl: boolean }> {
   await loginFailures.createIndex({ key: 1, seq: 1 }, { unique: true, name: 'key_seq_unique' })
   await loginFailures.createIndex({ key: 1, at: 1 }, { name: 'key_at' })
   await auditEvents.createIndex({ userId: 1, _id: -1 }, { name: 'userId_id' })
+  await ensureFlowIndexes(collections)
   let ttl = await expiryIndex(sessions, true)
   ttl = await expiryIndex(refreshTokens, ttl)
   ttl = await expiryIndex(loginFailures, ttl)
+  ttl = await expiryIndex(oneTimeTokens, ttl)
+  ttl = await expiryIndex(codeFailures, ttl)
   await moveLegacyRevocations(db, revocationLog)
   return { ttl }
+}
+
+/** One-time tokens and second factors: the unique indexes that decide their races (mongodb-one-time-tokens.ts, mongodb-mfa.ts). */
+async function ensureFlowIndexes ({ oneTimeTokens, codeFailures, totpSteps, recoveryCodes, passkeys, passkeyUses }: MongoCollections): Promise<void> {
+  await oneTimeTokens.createIndex({ userId: 1, purpose: 1, createdAt: -1 }, { name: 'userId_purpose_createdAt' })
+  await codeFailures.createIndex({ tokenHash: 1, seq: 1 }, { unique: true, name: 'tokenHash_seq_unique' })
+  await totpSteps.createIndex({ factorId: 1, after: 1 }, { unique: true, name: 'factorId_after_unique' })
+  await totpSteps.createIndex({ factorId: 1, step: -1 }, { name: 'factorId_step' })
+  await totpSteps.createIndex({ userId: 1 }, { name: 'userId' })
+  await recoveryCodes.createIndex({ userId: 1 }, { name: 'userId' })
+  await passkeys.createIndex({ userId: 1, createdAt: 1 }, { name: 'userId_createdAt' })
+  await passkeyUses.createIndex({ passkeyId: 1, seq: 1 }, { unique: true, name: 'passkeyId_seq_unique' })
+  await passkeyUses.createIndex({ userId: 1 }, { name: 'userId' })
 }
 
 /** A TTL index on expiresAt when `tryTtl` and the server has them; a plain one otherwise. */
@@ -145,11 +186,11 @@ async function expiryIndex<T extends Document> (collection: Collection<T>, tryTt
 }
 
 export function toUser (doc: UserDoc): UserRecord {
-  const { _id: id, username, usernameNormalized, email, passwordHash, roles, createdAt, disabledAt = null } = doc
-  return { id, username, usernameNormalized, email, emailVerifiedAt: null /* FOUNDATION */, passwordHash, roles: [...roles], createdAt, disabledAt }
+  const { _id: id, username, usernameNormalized, email = null, emailVerifiedAt = null, passwordHash, roles, createdAt, disabledAt = null } = doc
+  return { id, username, usernameNormalized, email, emailVerifiedAt, passwordHash, roles: [...roles], createdAt, disabledAt }
 }
 
 export function toSession (doc: SessionDoc): SessionRecord {
-  const { _id: id, userId, createdAt, lastUsedAt, expiresAt, revokedAt, userAgent, ip } = doc
-  return { id, userId, createdAt, lastUsedAt, expiresAt, revokedAt, userAgent, ip, amr: ['pwd'] /* FOUNDATION */ }
+  const { _id: id, userId, createdAt, lastUsedAt, expiresAt, revokedAt, userAgent, ip, amr = ['pwd'] } = doc
+  return { id, userId, createdAt, lastUsedAt, expiresAt, revokedAt, userAgent, ip, amr: [...amr] }
 }

@@ -50,3 +50,13 @@ export function isOnlyDuplicateKeys (error: unknown): boolean {
   const list = Array.isArray(errors) ? errors : [errors]
   return list.length > 0 && list.every((writeError) => writeError.code === DUPLICATE_KEY)
 }
+
+/**
+ * A unique index refused an update. MongoDB says DuplicateKey (11000) as for an insert; FerretDB
+ * 1.24 (SQLite backend) answers an update that breaks a unique index with InternalError (code 1)
+ * carrying its backend's message ("UNIQUE constraint failed"; "duplicate key value" on PostgreSQL).
+ */
+export function isDuplicateKeyOnUpdate (error: unknown): boolean {
+  if (isDuplicateKey(error)) return true
+  return error instanceof MongoServerError && error.code === 1 && /UNIQUE constraint failed|duplicate key value/.test(error.message)
+}

@@ -1,12 +1,13 @@
-import { NOT_YET } from './not-yet.js'
 import { randomUUID } from 'node:crypto'
 import type { Db, Filter } from 'mongodb'
-import { DuplicateUserError } from '../errors.js'
+import { DuplicateEmailError, DuplicateUserError } from '../errors.js'
 import { mongoAccounts } from './mongodb-accounts.js'
 import { mongoAudit } from './mongodb-audit.js'
 import { mongoCollections, toSession, toUser, type RefreshTokenDoc, type SessionDoc } from './mongodb-collections.js'
 import { isDuplicateKey } from './mongodb-errors.js'
 import { mongoLoginFailures } from './mongodb-login-failures.js'
+import { mongoMfa } from './mongodb-mfa.js'
+import { mongoOneTimeTokens } from './mongodb-one-time-tokens.js'
 import { mongoRevocations, pruneRevocationLog } from './mongodb-revocations.js'
 import { createMongoRunner } from './mongodb-runner.js'
 import type { Store } from './types.js'
@@ -30,35 +31,38 @@ export interface MongoStoreOptions {
  */
 export function createMongoStore (db: Db, { timeoutMs }: MongoStoreOptions): Store {
   const collections = mongoCollections(db)
-  const { users, sessions, refreshTokens, revocationLog, loginFailures, auditEvents } = collections
+  const { users, sessions, refreshTokens, revocationLog, loginFailures, auditEvents, oneTimeTokens, codeFailures } = collections
   const operation = createMongoRunner(timeoutMs)
 
-  const findUser = (filter: { _id: string } | { usernameNormalized: string }) => operation(async (call) => {
+  const findUser = (filter: { _id: string } | { usernameNormalized: string } | { email: string }) => operation(async (call) => {
     const doc = await users.findOne(filter, call.read)
     return doc === null ? null : toUser(doc)
   })
 
   return {
-    ...NOT_YET,
     kind: 'mongodb',
 
     createUser: (user) => operation(async (call) => {
-      const { id, username, usernameNormalized, email, passwordHash, roles, createdAt, disabledAt } = user
+      const { id, username, usernameNormalized, email, emailVerifiedAt, passwordHash, roles, createdAt, disabledAt } = user
       try {
-        await users.insertOne({ _id: id, username, usernameNormalized, email, passwordHash, roles: [...roles], createdAt, disabledAt }, call.write())
+        // No address: no email field (see UserDoc).
+        await users.insertOne({ _id: id, username, usernameNormalized, ...(email === null ? {} : { email }), emailVerifiedAt, passwordHash, roles: [...roles], createdAt, disabledAt }, call.write())
       } catch (error) {
-        // The unique index on usernameNormalized decides races: no check-then-insert.
-        if (isDuplicateKey(error)) throw new DuplicateUserError()
-        throw error
+        // The unique indexes decide races: no check-then-insert. FerretDB does not say which index
+        // refused, so a read tells: the name first (as the memory store reports a name and an address both taken).
+        if (!isDuplicateKey(error)) throw error
+        if (email === null || await users.findOne({ usernameNormalized }, { ...call.read, projection: { _id: 1 } }) !== null) throw new DuplicateUserError()
+        throw new DuplicateEmailError()
       }
     }),
 
     findUserById: (id) => findUser({ _id: id }),
     findUserByUsername: (usernameNormalized) => findUser({ usernameNormalized }),
+    findUserByEmail: (email) => findUser({ email }),
     ...mongoAccounts(collections, operation),
 
-    createSession: ({ refreshHash, id, userId, createdAt, lastUsedAt, expiresAt, userAgent, ip }) => operation(async (call) => {
-      await sessions.insertOne({ _id: id, userId, createdAt, lastUsedAt, expiresAt, revokedAt: null, userAgent, ip }, call.write())
+    createSession: ({ refreshHash, id, userId, createdAt, lastUsedAt, expiresAt, userAgent, ip, amr }) => operation(async (call) => {
+      await sessions.insertOne({ _id: id, userId, createdAt, lastUsedAt, expiresAt, revokedAt: null, userAgent, ip, amr: [...amr] }, call.write())
       // Written second: if it fails, the session has no token and can never be used.
       await refreshTokens.insertOne({ _id: refreshHash, sessionId: id, previous: `session:${id}`, generation: 0, createdAt, expiresAt }, call.write())
     }),
@@ -124,6 +128,9 @@ export function createMongoStore (db: Db, { timeoutMs }: MongoStoreOptions): Sto
       return doc === null ? null : toSession(doc)
     }),
 
+    setSessionAmr: (sessionId, amr) => operation(async (call) =>
+      (await sessions.updateOne({ _id: sessionId, revokedAt: null }, { $set: { amr: [...amr] } }, call.write())).matchedCount === 1),
+
     listUserSessions: (userId, now) => operation(async (call) => {
       const docs = await sessions.find({ userId, revokedAt: null, expiresAt: { $gt: now } }, call.read).sort({ createdAt: 1, _id: 1 }).toArray()
       return docs.map(toSession)
@@ -132,6 +139,8 @@ export function createMongoStore (db: Db, { timeoutMs }: MongoStoreOptions): Sto
     ...mongoRevocations(revocationLog, operation),
     ...mongoLoginFailures(loginFailures, operation),
     ...mongoAudit(auditEvents, operation),
+    ...mongoOneTimeTokens(oneTimeTokens, codeFailures, operation),
+    ...mongoMfa(collections, operation),
 
     pruneExpired: (now) => operation(async (call) => {
       const expired = { expiresAt: { $lte: now } }
@@ -139,7 +148,9 @@ export function createMongoStore (db: Db, { timeoutMs }: MongoStoreOptions): Sto
         await sessions.deleteMany(expired, call.write()),
         await refreshTokens.deleteMany(expired, call.write()),
         { deletedCount: await pruneRevocationLog(revocationLog, now, call) },
-        await loginFailures.deleteMany(expired, call.write())
+        await loginFailures.deleteMany(expired, call.write()),
+        await oneTimeTokens.deleteMany(expired, call.write()),
+        await codeFailures.deleteMany(expired, call.write())
       ]
       return results.reduce((sum, result) => sum + result.deletedCount, 0)
     }),

@@ -23,7 +23,7 @@ withDatabaseServer(t, 'MONGODB_URL', async (t, serverUrl) => {
         .filter(({ key }) => JSON.stringify(key) !== '{"_id":1}')
         .sort((a, b) => JSON.stringify(a.key).localeCompare(JSON.stringify(b.key)))
     const expiry = { key: { expiresAt: 1 }, unique: false, expireAfterSeconds: ttl ? 0 : undefined }
-    t.same(await indexes('users'), [{ key: { usernameNormalized: 1 }, unique: true, expireAfterSeconds: undefined }])
+    t.same(await indexes('users'), [{ key: { email: 1 }, unique: true, expireAfterSeconds: undefined }, { key: { usernameNormalized: 1 }, unique: true, expireAfterSeconds: undefined }])
     t.same(await indexes('sessions'), [expiry, { key: { userId: 1, createdAt: 1 }, unique: false, expireAfterSeconds: undefined }])
     t.same(await indexes('refreshTokens'), [
       expiry,
@@ -36,6 +36,14 @@ withDatabaseServer(t, 'MONGODB_URL', async (t, serverUrl) => {
       { key: { key: 1, at: 1 }, unique: false, expireAfterSeconds: undefined },
       { key: { key: 1, seq: 1 }, unique: true, expireAfterSeconds: undefined }
     ])
+    const plain = (key: Record<string, number>) => ({ key, unique: false, expireAfterSeconds: undefined })
+    const unique = (key: Record<string, number>) => ({ key, unique: true, expireAfterSeconds: undefined })
+    t.same(await indexes('oneTimeTokens'), [expiry, plain({ userId: 1, purpose: 1, createdAt: -1 })])
+    t.same(await indexes('codeFailures'), [expiry, unique({ tokenHash: 1, seq: 1 })])
+    t.same(await indexes('totpSteps'), [unique({ factorId: 1, after: 1 }), plain({ factorId: 1, step: -1 }), plain({ userId: 1 })])
+    t.same(await indexes('recoveryCodes'), [plain({ userId: 1 })])
+    t.same(await indexes('passkeys'), [plain({ userId: 1, createdAt: 1 })])
+    t.same(await indexes('passkeyUses'), [unique({ passkeyId: 1, seq: 1 }), plain({ userId: 1 })])
     t.same(await indexes('auditEvents'), [{ key: { userId: 1, _id: -1 }, unique: false, expireAfterSeconds: undefined }], 'audit events never expire')
   })
 })

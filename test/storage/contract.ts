@@ -4,6 +4,9 @@ import { DuplicateUserError } from '../../services/errors.js'
 import type { NewSession, Store, UserRecord } from '../../services/storage/types.js'
 import { accountContract } from './contract-accounts.js'
 import { auditContract } from './contract-audit.js'
+import { emailContract } from './contract-emails.js'
+import { mfaContract } from './contract-mfa.js'
+import { oneTimeTokenContract } from './contract-one-time-tokens.js'
 import { refreshHistoryContract } from './contract-refresh-history.js'
 import { revocationContract } from './contract-revocations.js'
 
@@ -218,4 +221,7 @@ export function storeContract (t: Test, makeStore: StoreFactory): void {
   revocationContract(t, makeStore)
   refreshHistoryContract(t, makeStore)
   auditContract(t, makeStore)
+  oneTimeTokenContract(t, makeStore)
+  mfaContract(t, makeStore)
+  emailContract(t, makeStore)
 }

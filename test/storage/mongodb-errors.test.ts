@@ -8,7 +8,7 @@ import {
 } from 'mongodb'
 import type { BulkWriteResult, TopologyDescription, WriteError } from 'mongodb'
 import t from 'tap'
-import { DUPLICATE_KEY, isDuplicateKey, isMongoOutage, isOnlyDuplicateKeys } from '../../services/storage/mongodb-errors.js'
+import { DUPLICATE_KEY, isDuplicateKey, isDuplicateKeyOnUpdate, isMongoOutage, isOnlyDuplicateKeys } from '../../services/storage/mongodb-errors.js'
 
 /** The driver's own classes that 'mongodb' exports as types only, or not at all. */
 const require = createRequire(import.meta.url)
@@ -129,6 +129,14 @@ t.test('isDuplicateKey - should be true only for a server error with code 11000'
   t.equal(isDuplicateKey(new MongoNetworkError('connection closed')), false)
   t.equal(isDuplicateKey({ code: DUPLICATE_KEY }), false, 'a plain object with the code')
   t.equal(isDuplicateKey(undefined), false)
+})
+
+t.test('isDuplicateKeyOnUpdate - should also know FerretDB\'s answer to an update that breaks a unique index', async (t) => {
+  t.equal(isDuplicateKeyOnUpdate(serverError(DUPLICATE_KEY, 'E11000 duplicate key error')), true, 'MongoDB')
+  // What FerretDB 1.24 (SQLite backend) answered in test/storage/contract-emails.ts, shortened.
+  t.equal(isDuplicateKeyOnUpdate(serverError(1, '[msg_update.go:133 handler.(*Handler).updateDocument] constraint failed: UNIQUE constraint failed: index \'users_1a2b_email_unique\' (2067)')), true, 'FerretDB')
+  t.equal(isDuplicateKeyOnUpdate(serverError(1, 'some other internal error')), false)
+  t.equal(isDuplicateKeyOnUpdate(new MongoNetworkError('UNIQUE constraint failed')), false, 'not a server error')
 })
 
 t.test('isOnlyDuplicateKeys - should be true only when every write error of a bulk insert is a duplicate key', async (t) => {

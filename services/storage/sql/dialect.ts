@@ -19,6 +19,8 @@ export interface SqlDialect {
   readonly transactionalDdl: boolean
   /** The tail of an INSERT that leaves the existing row of the same `key` untouched. */
   keepExisting (key: string): RawBuilder<unknown>
+  /** The tail of an INSERT that, on a taken `key`, overwrites `columns` of the existing row with the new values (an upsert). */
+  replaceExisting (key: string, columns: readonly string[]): RawBuilder<unknown>
   /** The tail of an INSERT into `table` that, on a taken `key`, keeps the greater of the two values of `column` (`value` is the new one). */
   keepGreater (table: string, key: string, column: string, value: Date): RawBuilder<unknown>
   /** A condition: `column` starts with `prefix`, taken literally, compared byte for byte. */

@@ -16,6 +16,7 @@ export const mysqlDialect: SqlDialect = {
   transactionalDdl: false,
   // No INSERT IGNORE: it turns other errors (a bad value, a missing parent) into warnings too.
   keepExisting: (key) => sql`on duplicate key update ${sql.ref(key)} = ${sql.ref(key)}`,
+  replaceExisting: (_key, columns) => sql`on duplicate key update ${sql.join(columns.map((column) => sql`${sql.ref(column)} = values(${sql.ref(column)})`))}`,
   keepGreater: (_table, _key, column, value) => sql`on duplicate key update ${sql.ref(column)} = greatest(${sql.ref(column)}, ${value})`,
   startsWith: (column, prefix) => sql<boolean>`${sql.ref(column)} like ${`${escapeLike(prefix)}%`} escape '!'`,
   async numberInOrder (connection, waitMs, work) {

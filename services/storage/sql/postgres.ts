@@ -13,6 +13,7 @@ export const postgresDialect: SqlDialect = {
   updateReturning: true,
   transactionalDdl: true,
   keepExisting: (key) => sql`on conflict (${sql.ref(key)}) do nothing`,
+  replaceExisting: (key, columns) => sql`on conflict (${sql.ref(key)}) do update set ${sql.join(columns.map((column) => sql`${sql.ref(column)} = ${sql.ref(`excluded.${column}`)}`))}`,
   keepGreater: (table, key, column) =>
     sql`on conflict (${sql.ref(key)}) do update set ${sql.ref(column)} = greatest(${sql.ref(`${table}.${column}`)}, ${sql.ref(`excluded.${column}`)})`,
   startsWith: (column, prefix) => sql<boolean>`${sql.ref(column)} like ${`${escapeLike(prefix)}%`} escape '!'`,

@@ -111,7 +111,76 @@ const V4_REVOCATION_SEQUENCE: MigrationStep[] = [
   }
 ]
 
-export const MYSQL_STEPS = { V1_TABLES, V2_ACCOUNTS_AND_THROTTLING, V3_AUDIT_EVENTS, V4_REVOCATION_SEQUENCE }
+/**
+ * Account flows and second factors. Emails are trimmed and lower-cased first (as the service
+ * stores them), then an address held by several accounts stays on the oldest one only (created_at,
+ * then id) and the others lose it: the unique key below needs that. Every step is harmless to run
+ * again. The self-join UPDATE never clears the oldest holder, so its result does not depend on the
+ * order in which MySQL visits the rows. amr gets a default, which also fills the existing sessions.
+ */
+const V5_ACCOUNT_FLOWS_AND_FACTORS: MigrationStep[] = [
+  {
+    sql: 'ALTER TABLE users ADD COLUMN email_verified_at DATETIME(3) NULL',
+    unless: 'SELECT 1 FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = \'users\' AND column_name = \'email_verified_at\''
+  },
+  'UPDATE users SET email = NULLIF(LOWER(TRIM(email)), \'\') WHERE email IS NOT NULL',
+  `UPDATE users AS later JOIN users AS earlier ON earlier.email = later.email
+    AND (earlier.created_at < later.created_at OR (earlier.created_at = later.created_at AND earlier.id < later.id))
+    SET later.email = NULL`,
+  {
+    sql: 'ALTER TABLE users ADD UNIQUE KEY users_email (email)',
+    unless: 'SELECT 1 FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = \'users\' AND index_name = \'users_email\''
+  },
+  {
+    // VARCHAR, not TEXT: MySQL 8 takes a literal default on TEXT only as an expression, MariaDB the other way round.
+    sql: 'ALTER TABLE sessions ADD COLUMN amr VARCHAR(255) NOT NULL DEFAULT \'["pwd"]\'',
+    unless: 'SELECT 1 FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = \'sessions\' AND column_name = \'amr\''
+  },
+    `CREATE TABLE IF NOT EXISTS one_time_tokens (
+      hash ${SHA256_HEX} NOT NULL PRIMARY KEY,
+      purpose VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+      user_id ${ID} NULL,
+      code_hash ${SHA256_HEX} NULL,
+      data TEXT NULL,
+      created_at DATETIME(3) NOT NULL,
+      expires_at DATETIME(3) NOT NULL,
+      failed_attempts INT NOT NULL DEFAULT 0,
+      KEY one_time_tokens_user_purpose (user_id, purpose, created_at),
+      KEY one_time_tokens_expires_at (expires_at),
+      CONSTRAINT one_time_tokens_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE
+    ) ${TABLE_OPTIONS}`,
+    `CREATE TABLE IF NOT EXISTS totp_factors (
+      user_id ${ID} NOT NULL PRIMARY KEY,
+      secret TEXT NOT NULL,
+      created_at DATETIME(3) NOT NULL,
+      confirmed_at DATETIME(3) NULL,
+      last_used_step BIGINT NOT NULL,
+      CONSTRAINT totp_factors_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE
+    ) ${TABLE_OPTIONS}`,
+    `CREATE TABLE IF NOT EXISTS recovery_codes (
+      user_id ${ID} NOT NULL,
+      code_hash ${SHA256_HEX} NOT NULL,
+      created_at DATETIME(3) NOT NULL,
+      PRIMARY KEY (user_id, code_hash),
+      CONSTRAINT recovery_codes_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE
+    ) ${TABLE_OPTIONS}`,
+    // A credential id is at most 1023 bytes: 1364 base64url characters, one byte each in ascii.
+    `CREATE TABLE IF NOT EXISTS passkeys (
+      id VARCHAR(1400) CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY,
+      user_id ${ID} NOT NULL,
+      public_key TEXT NOT NULL,
+      counter BIGINT NOT NULL,
+      transports VARCHAR(255) NOT NULL,
+      backed_up BOOLEAN NOT NULL,
+      name VARCHAR(255) NOT NULL,
+      created_at DATETIME(3) NOT NULL,
+      last_used_at DATETIME(3) NULL,
+      KEY passkeys_user_id (user_id, created_at),
+      CONSTRAINT passkeys_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE
+    ) ${TABLE_OPTIONS}`
+]
+
+export const MYSQL_STEPS = { V1_TABLES, V2_ACCOUNTS_AND_THROTTLING, V3_AUDIT_EVENTS, V4_REVOCATION_SEQUENCE, V5_ACCOUNT_FLOWS_AND_FACTORS }
 
 /** The table that records the applied versions (`schema_migrations`, or a module's own). */
 export function mysqlMigrationsTable (table: string): string {

@@ -83,7 +83,61 @@ const V4_REVOCATION_SEQUENCE: MigrationStep[] = [
   'CREATE UNIQUE INDEX revocations_seq ON revocations (seq)'
 ]
 
-export const POSTGRES_STEPS = { V1_TABLES, V2_ACCOUNTS_AND_THROTTLING, V3_AUDIT_EVENTS, V4_REVOCATION_SEQUENCE }
+/**
+ * Account flows and second factors: emails trimmed and lower-cased (as the service stores them),
+ * an address shared by several accounts kept by the oldest only, then unique; amr's default fills
+ * the existing sessions.
+ */
+const V5_ACCOUNT_FLOWS_AND_FACTORS: MigrationStep[] = [
+  `ALTER TABLE users ADD COLUMN email_verified_at ${TIME} NULL`,
+  'ALTER TABLE users ALTER COLUMN email TYPE varchar(254) COLLATE "C"',
+  'UPDATE users SET email = NULLIF(lower(btrim(email)), \'\') WHERE email IS NOT NULL',
+  // The oldest holder (created_at, then id) keeps a shared address; it is never cleared, so the
+  // result does not depend on the order in which rows are visited.
+  `UPDATE users SET email = NULL WHERE email IS NOT NULL AND EXISTS (SELECT 1 FROM users AS earlier WHERE earlier.email = users.email
+    AND (earlier.created_at < users.created_at OR (earlier.created_at = users.created_at AND earlier.id < users.id)))`,
+  'CREATE UNIQUE INDEX users_email ON users (email)',
+  'ALTER TABLE sessions ADD COLUMN amr text NOT NULL DEFAULT \'["pwd"]\'',
+  `CREATE TABLE one_time_tokens (
+    hash ${SHA256_HEX} PRIMARY KEY,
+    purpose varchar(64) COLLATE "C" NOT NULL,
+    user_id ${ID} NULL REFERENCES users (id) ON DELETE CASCADE,
+    code_hash ${SHA256_HEX} NULL,
+    data text NULL,
+    created_at ${TIME} NOT NULL,
+    expires_at ${TIME} NOT NULL,
+    failed_attempts integer NOT NULL DEFAULT 0
+  )`,
+  'CREATE INDEX one_time_tokens_user_purpose ON one_time_tokens (user_id, purpose, created_at)',
+  'CREATE INDEX one_time_tokens_expires_at ON one_time_tokens (expires_at)',
+  `CREATE TABLE totp_factors (
+    user_id ${ID} PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+    secret text NOT NULL,
+    created_at ${TIME} NOT NULL,
+    confirmed_at ${TIME} NULL,
+    last_used_step bigint NOT NULL
+  )`,
+  `CREATE TABLE recovery_codes (
+    user_id ${ID} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    code_hash ${SHA256_HEX} NOT NULL,
+    created_at ${TIME} NOT NULL,
+    PRIMARY KEY (user_id, code_hash)
+  )`,
+  `CREATE TABLE passkeys (
+    id varchar(1400) COLLATE "C" PRIMARY KEY,
+    user_id ${ID} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    public_key text NOT NULL,
+    counter bigint NOT NULL,
+    transports text NOT NULL,
+    backed_up boolean NOT NULL,
+    name varchar(255) NOT NULL,
+    created_at ${TIME} NOT NULL,
+    last_used_at ${TIME} NULL
+  )`,
+  'CREATE INDEX passkeys_user_id ON passkeys (user_id, created_at)'
+]
+
+export const POSTGRES_STEPS = { V1_TABLES, V2_ACCOUNTS_AND_THROTTLING, V3_AUDIT_EVENTS, V4_REVOCATION_SEQUENCE, V5_ACCOUNT_FLOWS_AND_FACTORS }
 
 export function postgresMigrationsTable (table: string): string {
   return `CREATE TABLE IF NOT EXISTS ${table} (version integer PRIMARY KEY, name varchar(255) NOT NULL, applied_at ${TIME} NOT NULL)`

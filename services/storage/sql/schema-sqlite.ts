@@ -84,7 +84,60 @@ const V4_REVOCATION_SEQUENCE: MigrationStep[] = [
   'CREATE INDEX revocations_expires_at ON revocations (expires_at)'
 ]
 
-export const SQLITE_STEPS = { V1_TABLES, V2_ACCOUNTS_AND_THROTTLING, V3_AUDIT_EVENTS, V4_REVOCATION_SEQUENCE }
+/**
+ * Account flows and second factors: emails trimmed and lower-cased (SQLite's lower() folds ASCII
+ * only), an address shared by several accounts kept by the oldest only, then unique; amr's
+ * default fills the existing sessions.
+ */
+const V5_ACCOUNT_FLOWS_AND_FACTORS: MigrationStep[] = [
+  'ALTER TABLE users ADD COLUMN email_verified_at INTEGER NULL',
+  'UPDATE users SET email = NULLIF(lower(trim(email)), \'\') WHERE email IS NOT NULL',
+  // The oldest holder (created_at, then id) keeps a shared address; it is never cleared, so the
+  // result does not depend on the order in which rows are visited.
+  `UPDATE users SET email = NULL WHERE email IS NOT NULL AND EXISTS (SELECT 1 FROM users AS earlier WHERE earlier.email = users.email
+    AND (earlier.created_at < users.created_at OR (earlier.created_at = users.created_at AND earlier.id < users.id)))`,
+  'CREATE UNIQUE INDEX users_email ON users (email)',
+  'ALTER TABLE sessions ADD COLUMN amr TEXT NOT NULL DEFAULT \'["pwd"]\'',
+  `CREATE TABLE one_time_tokens (
+    hash TEXT NOT NULL PRIMARY KEY,
+    purpose TEXT NOT NULL,
+    user_id TEXT NULL REFERENCES users (id) ON DELETE CASCADE,
+    code_hash TEXT NULL,
+    data TEXT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    failed_attempts INTEGER NOT NULL DEFAULT 0
+  ) STRICT`,
+  'CREATE INDEX one_time_tokens_user_purpose ON one_time_tokens (user_id, purpose, created_at)',
+  'CREATE INDEX one_time_tokens_expires_at ON one_time_tokens (expires_at)',
+  `CREATE TABLE totp_factors (
+    user_id TEXT NOT NULL PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+    secret TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    confirmed_at INTEGER NULL,
+    last_used_step INTEGER NOT NULL
+  ) STRICT`,
+  `CREATE TABLE recovery_codes (
+    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    code_hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (user_id, code_hash)
+  ) STRICT`,
+  `CREATE TABLE passkeys (
+    id TEXT NOT NULL PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    public_key TEXT NOT NULL,
+    counter INTEGER NOT NULL,
+    transports TEXT NOT NULL,
+    backed_up INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_used_at INTEGER NULL
+  ) STRICT`,
+  'CREATE INDEX passkeys_user_id ON passkeys (user_id, created_at)'
+]
+
+export const SQLITE_STEPS = { V1_TABLES, V2_ACCOUNTS_AND_THROTTLING, V3_AUDIT_EVENTS, V4_REVOCATION_SEQUENCE, V5_ACCOUNT_FLOWS_AND_FACTORS }
 
 export function sqliteMigrationsTable (table: string): string {
   return `CREATE TABLE IF NOT EXISTS ${table} (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT`

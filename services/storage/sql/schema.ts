@@ -31,5 +31,12 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 4,
     name: 'revocations.seq',
     steps: { mysql: MYSQL_STEPS.V4_REVOCATION_SEQUENCE, postgres: POSTGRES_STEPS.V4_REVOCATION_SEQUENCE, sqlite: SQLITE_STEPS.V4_REVOCATION_SEQUENCE }
+  },
+  {
+    // Existing emails are normalised and made unique (an address shared by several accounts stays
+    // with the oldest one); existing sessions get amr ["pwd"].
+    version: 5,
+    name: 'users.email_verified_at, unique users.email, sessions.amr, one_time_tokens, totp_factors, recovery_codes, passkeys',
+    steps: { mysql: MYSQL_STEPS.V5_ACCOUNT_FLOWS_AND_FACTORS, postgres: POSTGRES_STEPS.V5_ACCOUNT_FLOWS_AND_FACTORS, sqlite: SQLITE_STEPS.V5_ACCOUNT_FLOWS_AND_FACTORS }
   }
 ]

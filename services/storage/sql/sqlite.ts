@@ -14,6 +14,7 @@ export const sqliteDialect: SqlDialect = {
   updateReturning: true,
   transactionalDdl: false,
   keepExisting: (key) => sql`on conflict (${sql.ref(key)}) do nothing`,
+  replaceExisting: (key, columns) => sql`on conflict (${sql.ref(key)}) do update set ${sql.join(columns.map((column) => sql`${sql.ref(column)} = ${sql.ref(`excluded.${column}`)}`))}`,
   keepGreater: (table, key, column) =>
     sql`on conflict (${sql.ref(key)}) do update set ${sql.ref(column)} = max(${sql.ref(`${table}.${column}`)}, ${sql.ref(`excluded.${column}`)})`,
   // LIKE ignores ASCII case on SQLite; GLOB does not. Each GLOB wildcard goes in brackets to match itself.

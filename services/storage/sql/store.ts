@@ -1,13 +1,13 @@
-import { NOT_YET } from '../not-yet.js'
 import { sql } from 'kysely'
-import { DuplicateUserError } from '../../errors.js'
 import type { Store } from '../types.js'
 import { sqlAccounts } from './accounts.js'
 import { sqlAudit } from './audit.js'
 import { pruneLoginFailures, sqlLoginFailures } from './login-failures.js'
+import { sqlMfa } from './mfa.js'
+import { pruneOneTimeTokens, sqlOneTimeTokens } from './one-time-tokens.js'
 import { sqlRevocations } from './revocations.js'
 import type { Db, SqlRunner } from './runner.js'
-import { SESSION_COLUMNS, toDate, toDateOrNull, toSession, toUser, USER_COLUMNS } from './tables.js'
+import { SESSION_COLUMNS, toDate, toDateOrNull, toSession } from './tables.js'
 
 export interface SqlStoreOptions {
   /** Time budget of one operation (STORAGE_TIMEOUT_MS): also how long a revocation writer waits for the one before it. */
@@ -24,36 +24,8 @@ export interface SqlStoreOptions {
 export function createSqlStore (db: SqlRunner, { timeoutMs, close = async () => {} }: SqlStoreOptions): Store {
   const { dialect } = db
 
-  const findUser = (column: 'id' | 'username_normalized', value: string) => db.run(async (db) => {
-    const row = await db.selectFrom('users').select(USER_COLUMNS).where(column, '=', value).executeTakeFirst()
-    return row === undefined ? null : toUser(row)
-  })
-
   return {
-    ...NOT_YET,
     kind: dialect.name,
-
-    createUser: (user) => db.run(async (db) => {
-      try {
-        await db.insertInto('users').values({
-          id: user.id,
-          username: user.username,
-          username_normalized: user.usernameNormalized,
-          email: user.email,
-          password_hash: user.passwordHash,
-          roles: JSON.stringify(user.roles),
-          created_at: user.createdAt,
-          disabled_at: user.disabledAt
-        }).execute()
-      } catch (error) {
-        // The unique key on username_normalized decides races: no check-then-insert.
-        if (dialect.isUniqueViolation(error)) throw new DuplicateUserError()
-        throw error
-      }
-    }),
-
-    findUserById: (id) => findUser('id', id),
-    findUserByUsername: (usernameNormalized) => findUser('username_normalized', usernameNormalized),
     ...sqlAccounts(db),
 
     createSession: (session) => db.transaction(async (trx) => {
@@ -64,7 +36,8 @@ export function createSqlStore (db: SqlRunner, { timeoutMs, close = async () => 
         last_used_at: session.lastUsedAt,
         expires_at: session.expiresAt,
         user_agent: session.userAgent,
-        ip: session.ip
+        ip: session.ip,
+        amr: JSON.stringify(session.amr)
       }).execute()
       await trx.insertInto('refresh_tokens').values({ hash: session.refreshHash, session_id: session.id, created_at: session.createdAt }).execute()
     }),
@@ -117,6 +90,12 @@ export function createSqlStore (db: SqlRunner, { timeoutMs, close = async () => 
       return row === undefined ? null : toSession(row)
     }),
 
+    setSessionAmr: (sessionId, amr) => db.run(async (db) => {
+      // Matched rows (FOUND_ROWS on MySQL): the same amr again still answers true.
+      const result = await db.updateTable('sessions').set({ amr: JSON.stringify(amr) }).where('id', '=', sessionId).where('revoked_at', 'is', null).executeTakeFirst()
+      return Number(result.numUpdatedRows) === 1
+    }),
+
     listUserSessions: (userId, now) => db.run(async (db) => {
       const rows = await db.selectFrom('sessions').select(SESSION_COLUMNS).where('sessions.user_id', '=', userId)
         .where('sessions.revoked_at', 'is', null).where('sessions.expires_at', '>', now).orderBy('sessions.created_at').orderBy('sessions.id').execute()
@@ -126,13 +105,16 @@ export function createSqlStore (db: SqlRunner, { timeoutMs, close = async () => 
     ...sqlRevocations(db, timeoutMs),
     ...sqlLoginFailures(db),
     ...sqlAudit(db),
+    ...sqlOneTimeTokens(db),
+    ...sqlMfa(db),
 
     pruneExpired: (now) => db.run(async (db) => {
       const tokens = await db.deleteFrom('refresh_tokens')
         .where('session_id', 'in', (eb) => eb.selectFrom('sessions').select('id').where('expires_at', '<=', now)).executeTakeFirst()
       const sessions = await db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst()
       const revocations = await db.deleteFrom('revocations').where('expires_at', '<=', now).executeTakeFirst()
-      return Number(tokens.numDeletedRows) + Number(sessions.numDeletedRows) + Number(revocations.numDeletedRows) + await pruneLoginFailures(db, now)
+      const removed = Number(tokens.numDeletedRows) + Number(sessions.numDeletedRows) + Number(revocations.numDeletedRows)
+      return removed + await pruneLoginFailures(db, now) + await pruneOneTimeTokens(db, now)
     }),
 
     ping: () => db.run(async (db) => { await sql`select 1`.execute(db) }),
