@@ -62,7 +62,11 @@ export const EnvSchema = Type.Object({
   /** Failed /oauth/introspect client authentications allowed per client id and per IP in RATE_LIMIT_WINDOW_MS (0: no limit). */
   INTROSPECTION_MAX_FAILURES: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 10 }),
   /** How long start-up waits for a storage server that refuses connections (not up yet), retrying with backoff. */
-  STORAGE_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 30_000 })
+  STORAGE_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 30_000 }),
+  /** Encrypts TOTP secrets at rest (AES-256-GCM): 32 bytes as base64 or hex; "new,old" during a rotation. Required in production. */
+  MFA_ENCRYPTION_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  /** Every admin route needs a session that used a second factor (aal2); an admin without one is told to enrol. */
+  ADMIN_REQUIRE_MFA: Type.Boolean({ default: false })
 })
 
 export type Env = Static<typeof EnvSchema>

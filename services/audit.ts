@@ -15,6 +15,14 @@ export type AuditEventName =
   | 'user_enabled'
   | 'user_deleted'
   | 'login_failures_cleared'
+  | 'mfa_enrolled'
+  | 'mfa_login'
+  | 'mfa_failure'
+  | 'mfa_step_up'
+  | 'mfa_removed'
+  | 'mfa_reset'
+  | 'recovery_code_used'
+  | 'recovery_codes_regenerated'
 
 export interface AuditEvent {
   event: AuditEventName
@@ -30,6 +38,13 @@ export interface AuditEvent {
   /** The admin who made an account change. */
   actorId?: string
   roles?: string[]
+  /** Second factors: the method used or changed ('totp', 'recovery_code', 'passkey'). */
+  method?: string
+  /** recovery_code_used: unused codes left. */
+  remaining?: number
+  /** mfa_reset: what went. */
+  passkeys?: number
+  totp?: boolean
 }
 
 export type AuditSink = (event: AuditEvent) => void
