@@ -59,6 +59,9 @@ export interface MfaFactorOptions {
 
 const context = (userId: string) => `totp\u0000${userId}`
 
+/** The throttle's name for an account's second-factor attempts: no username holds a NUL. */
+export const secondFactorThrottleName = (usernameNormalized: string) => `mfa\u0000${usernameNormalized}`
+
 export function createMfaFactorService ({ store, box, now, issuer, throttle, audit, notify }: MfaFactorOptions): MfaFactorService {
   const at = () => new Date(now())
 
@@ -67,10 +70,18 @@ export function createMfaFactorService ({ store, box, now, issuer, throttle, aud
     return factor?.confirmedAt == null ? null : factor
   }
 
-  /** Runs a check as one login attempt: refused while locked, a wrong code counted as a failure. */
+  /**
+   * Runs a check as one login attempt, counted twice: under the account's own name, so wrong codes
+   * lock password logins like wrong passwords, and under a second-factor name that only a right
+   * code clears. Without the second count, an attacker who has the password would wipe their
+   * failures with every password login (a success clears its client's count and makes the client
+   * "known", exempt from the account's ceiling) and could guess codes without end. Either count
+   * locked: 429.
+   */
   async function guarded<T> (user: UserRecord, ip: string, check: () => Promise<T>): Promise<T> {
+    const attempt = (username: string, run: () => Promise<T>) => throttle.attempt({ username, ip, userId: user.id }, run)
     try {
-      return await throttle.attempt({ username: user.usernameNormalized, ip, userId: user.id }, check)
+      return await attempt(secondFactorThrottleName(user.usernameNormalized), () => attempt(user.usernameNormalized, check))
     } catch (error) {
       if (error instanceof InvalidCredentialsError) {
         audit({ event: 'mfa_failure', userId: user.id, ip })
@@ -172,6 +183,8 @@ export function createMfaFactorService ({ store, box, now, issuer, throttle, aud
       await store.replaceRecoveryCodes(user.id, [], at())
       const passkeys = await store.listPasskeys(user.id)
       for (const passkey of passkeys) await store.deletePasskey(user.id, passkey.id)
+      // A fresh start: the codes the user gets wrong while enrolling again are counted from zero.
+      await throttle.clear(secondFactorThrottleName(user.usernameNormalized))
       audit({ event: 'mfa_reset', userId: user.id, actorId, passkeys: passkeys.length, totp })
       await notify?.(user, {
         subject: 'Your second factors were reset',
