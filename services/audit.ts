@@ -15,6 +15,27 @@ export type AuditEventName =
   | 'user_enabled'
   | 'user_deleted'
   | 'login_failures_cleared'
+  | 'mfa_enrolled'
+  | 'mfa_login'
+  | 'mfa_failure'
+  | 'mfa_step_up'
+  | 'mfa_removed'
+  | 'mfa_reset'
+  | 'recovery_code_used'
+  | 'recovery_codes_regenerated'
+  // Account flows by email (services/account-email*.ts): requests, sends, successes, failures.
+  | 'mail_sent'
+  | 'mail_failed'
+  | 'mail_limited'
+  | 'email_verify_requested'
+  | 'email_verified'
+  | 'email_verify_failed'
+  | 'password_reset_requested'
+  | 'password_reset'
+  | 'password_reset_failed'
+  | 'email_change_requested'
+  | 'email_changed'
+  | 'email_change_failed'
 
 export interface AuditEvent {
   event: AuditEventName
@@ -30,6 +51,15 @@ export interface AuditEvent {
   /** The admin who made an account change. */
   actorId?: string
   roles?: string[]
+  /** Second factors: the method used or changed ('totp', 'recovery_code', 'passkey'). */
+  method?: string
+  /** recovery_code_used: unused codes left. */
+  remaining?: number
+  /** mfa_reset: what went. */
+  passkeys?: number
+  totp?: boolean
+  /** Which message (a template name: password-reset, verify-email, ...); never its content, link or code. */
+  mail?: string
 }
 
 export type AuditSink = (event: AuditEvent) => void
