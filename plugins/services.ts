@@ -1,5 +1,7 @@
 import fp from 'fastify-plugin'
 import { createAccountService, type AccountService } from '../services/accounts.js'
+import type { AccountEmailService } from '../services/account-email.js'
+import { accountEmailFromConfig } from '../services/account-email-setup.js'
 import type { AuditSink } from '../services/audit.js'
 import { createAuditTrail, type AuditTrail } from '../services/audit-trail.js'
 import type { AppOptions } from '../services/config.js'
@@ -19,6 +21,8 @@ declare module 'fastify' {
     revocations: RevocationView
     oauth: OAuthService
     accounts: AccountService
+    /** The mail flows: verification, password reset, email change (services/account-email*.ts). */
+    accountEmail: AccountEmailService
     /** The stored audit events (AUDIT_LOG=storage); null when they go to the log only. */
     auditTrail: AuditTrail | null
   }
@@ -64,6 +68,7 @@ export default fp<AppOptions>(async (fastify, opts) => {
   fastify.addHook('onClose', async () => {
     clearInterval(pruneTimer)
     revocations.stop()
+    await fastify.accountEmail.drain()
     await auditTrail?.flush()
   })
 
@@ -71,7 +76,7 @@ export default fp<AppOptions>(async (fastify, opts) => {
   fastify.decorate('tokens', tokens)
   fastify.decorate('revocations', revocations)
   const throttle = createLoginThrottle({ store, now, audit })
-  fastify.decorate('users', createUserService({ store, password, now, audit, throttle }))
+  fastify.decorate('users', createUserService({ store, password, now, audit, throttle, emailVerification: config.EMAIL_VERIFICATION }))
   const sessions = createSessionService({
     store,
     tokens,
@@ -84,5 +89,6 @@ export default fp<AppOptions>(async (fastify, opts) => {
   })
   fastify.decorate('sessions', sessions)
   fastify.decorate('accounts', createAccountService({ store, sessions, password, now, audit, throttle }))
+  fastify.decorate('accountEmail', accountEmailFromConfig({ config, log: fastify.log, mailer: fastify.mailer, store, password, sessions, throttle, audit, now }))
   fastify.decorate('oauth', createOAuthService({ store, tokens, sessions, revocations, now, clients: config.introspectionClients, clientAuthLimit: { maxFailures: config.INTROSPECTION_MAX_FAILURES, windowMs: config.RATE_LIMIT_WINDOW_MS }, audit }))
-}, { name: 'services', dependencies: ['config', 'jwt', 'storage'] })
+}, { name: 'services', dependencies: ['config', 'jwt', 'storage', 'mailer'] })

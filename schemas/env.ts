@@ -62,7 +62,22 @@ export const EnvSchema = Type.Object({
   /** Failed /oauth/introspect client authentications allowed per client id and per IP in RATE_LIMIT_WINDOW_MS (0: no limit). */
   INTROSPECTION_MAX_FAILURES: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 10 }),
   /** How long start-up waits for a storage server that refuses connections (not up yet), retrying with backoff. */
-  STORAGE_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 30_000 })
+  STORAGE_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 30_000 }),
+  /** Outgoing mail (plugins/mailer.ts): smtp://user:pass@host:587 (STARTTLS required unless loopback) or smtps://…:465; unset outside production: mail goes to the log. */
+  SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
+  /** The From of every message. */
+  MAIL_FROM: Type.String({ minLength: 3, default: 'no-reply@localhost' }),
+  /** A send that has not finished in this time is given up (and audited mail_failed); replies never wait for it. */
+  MAIL_SEND_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 5000 }),
+  /** off: no verification mail; optional: mailed, not required; required: login refused (403 email_not_verified) until verified. */
+  EMAIL_VERIFICATION: Type.Union([Type.Literal('off'), Type.Literal('optional'), Type.Literal('required')], { default: 'optional' }),
+  /** on: POST /auth/password/forgot mails reset links; off: the reset routes answer 403 password_reset_off. */
+  PASSWORD_RESET: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
+  PASSWORD_RESET_TTL: Seconds(3600),
+  EMAIL_VERIFICATION_TTL: Seconds(86400),
+  EMAIL_CHANGE_TTL: Seconds(3600),
+  /** Requests to the routes that send mail allowed per client IP in RATE_LIMIT_WINDOW_MS (off with RATE_LIMIT_AUTH_MAX=0). */
+  MAIL_RATE_LIMIT_IP_MAX: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 10 })
 })
 
 export type Env = Static<typeof EnvSchema>

@@ -15,6 +15,19 @@ export type AuditEventName =
   | 'user_enabled'
   | 'user_deleted'
   | 'login_failures_cleared'
+  // Account flows by email (services/account-email*.ts): requests, sends, successes, failures.
+  | 'mail_sent'
+  | 'mail_failed'
+  | 'mail_limited'
+  | 'email_verify_requested'
+  | 'email_verified'
+  | 'email_verify_failed'
+  | 'password_reset_requested'
+  | 'password_reset'
+  | 'password_reset_failed'
+  | 'email_change_requested'
+  | 'email_changed'
+  | 'email_change_failed'
 
 export interface AuditEvent {
   event: AuditEventName
@@ -30,6 +43,8 @@ export interface AuditEvent {
   /** The admin who made an account change. */
   actorId?: string
   roles?: string[]
+  /** Which message (a template name: password-reset, verify-email, ...); never its content, link or code. */
+  mail?: string
 }
 
 export type AuditSink = (event: AuditEvent) => void

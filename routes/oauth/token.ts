@@ -23,7 +23,7 @@ const token: FastifyPluginAsyncTypebox = async (fastify) => {
       security: BASIC_OR_NONE,
       consumes: ['application/x-www-form-urlencoded', 'application/json'],
       body: TokenRequest,
-      response: { 200: TokenPairReply, ...oauthErrorReplies(400, 401, 413, 429, 503) }
+      response: { 200: TokenPairReply, ...oauthErrorReplies(400, 401, 403, 413, 429, 503) }
     },
     preHandler (request, reply, done) {
       const wantsBasic = request.body.grant_type === 'password' && request.body.username === undefined
