@@ -1,8 +1,10 @@
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import t from 'tap'
+import type { FastifyInstance } from 'fastify'
+import t, { type Test } from 'tap'
 import { accountPagesRoot } from '../../plugins/account-pages.js'
-import { build } from '../helper.js'
+import { bearer, build, login } from '../helper.js'
+import { buildWithMail, registerWithEmail, uniqueEmail } from '../mail/app.js'
 
 const PROJECT_ROOT = join(import.meta.dirname, '..', '..')
 const FILES = ['index.html', 'account.js', 'account.css']
@@ -82,4 +84,61 @@ t.test('account page - only the page\'s files, only GET', async (t) => {
   t.same(readdirSync(join(PROJECT_ROOT, 'public', 'account')).sort(), [...FILES].sort(), 'public/account/ holds the page, its script and its stylesheet')
   t.equal(accountPagesRoot(join(PROJECT_ROOT, 'dist', 'plugins')), join(PROJECT_ROOT, 'public', 'account'), 'found from dist/ too')
   t.equal(accountPagesRoot('/'), null, 'no package.json above: no page')
+})
+
+/** Every way a scanner or a careless client could GET a mailed token: none may spend it. */
+function prefetches (link: string, token: string): string[] {
+  const fragment = link.slice(link.indexOf('/account/'))
+  return [
+    fragment,
+    `/account/?token=${token}`,
+    `/account/?action=verify&token=${token}`,
+    `/account/index.html?token=${token}`,
+    `/account/${token}`,
+    `/account?token=${token}`,
+    `/auth/email/verify?token=${token}`,
+    `/auth/password/reset?token=${token}`,
+    `/auth/email/change/confirm?token=${token}`
+  ]
+}
+
+async function prefetchAll (t: Test, app: FastifyInstance, link: string, token: string) {
+  for (const url of prefetches(link, token)) {
+    for (const method of ['GET', 'HEAD'] as const) {
+      const res = await app.inject({ method, url })
+      t.ok([200, 302, 404].includes(res.statusCode), `${method} ${url.replace(token, '<token>')} -> ${res.statusCode}`)
+    }
+  }
+}
+
+t.test('account page - GET of a mailed link, in any form, consumes nothing: the token works afterwards', async (t) => {
+  const logLines: string[] = []
+  const { app, smtp } = await buildWithMail(t, { logLines })
+  const user = await registerWithEmail(app)
+  const verify = await smtp.next(user.email)
+  t.equal(verify.action, 'verify')
+  await prefetchAll(t, app, verify.link ?? '', verify.token ?? '')
+  t.ok(logLines.length > 0, 'the requests were logged')
+  // (A token put in a path, /account/<token>, is logged as the URL: links never have that form.)
+  t.notOk(logLines.some((line) => line.includes(`token=${verify.token ?? 'none'}`)), 'no log line holds the token from a query string or fragment')
+  const verified = await app.inject({ method: 'POST', url: '/auth/email/verify', payload: { token: verify.token } })
+  t.equal(verified.statusCode, 200, 'verify: the token still works after every GET')
+
+  t.equal((await app.inject({ method: 'POST', url: '/auth/password/forgot', payload: { email: user.email } })).statusCode, 202)
+  const reset = await smtp.next(user.email)
+  t.equal(reset.action, 'reset')
+  await prefetchAll(t, app, reset.link ?? '', reset.token ?? '')
+  const resetDone = await app.inject({ method: 'POST', url: '/auth/password/reset', payload: { token: reset.token, new_password: 'a new passphrase after prefetching' } })
+  t.ok(resetDone.statusCode === 200 || resetDone.statusCode === 204, `reset: the token still works after every GET (${resetDone.statusCode})`)
+
+  const { access_token: accessToken } = await login(app, user.username, 'a new passphrase after prefetching')
+  const newEmail = uniqueEmail('moved')
+  const change = await app.inject({ method: 'POST', url: '/auth/email/change', headers: bearer(accessToken), payload: { new_email: newEmail, current_password: 'a new passphrase after prefetching' } })
+  t.equal(change.statusCode, 202)
+  const confirm = await smtp.next(newEmail)
+  t.equal(confirm.action, 'change')
+  await prefetchAll(t, app, confirm.link ?? '', confirm.token ?? '')
+  const changed = await app.inject({ method: 'POST', url: '/auth/email/change/confirm', payload: { token: confirm.token } })
+  t.equal(changed.statusCode, 200, 'change: the token still works after every GET')
+  t.equal((await app.inject({ method: 'POST', url: '/auth/email/verify', payload: { token: verify.token } })).statusCode, 400, 'and each token works once (this test can fail)')
 })
