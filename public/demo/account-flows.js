@@ -3,7 +3,7 @@
 // what was sent and what came back stay visible. Codes come from the mail (or, without SMTP_URL,
 // from the server's log): the page never sees a message itself.
 
-import { $, bearer, credentials, exchange, keepPair, showResult } from './demo.js'
+import { $, bearer, credentials, exchange, showResult } from './demo.js'
 
 /** `{ email }` when the value looks like an address, else `{ username }`: the API takes either. */
 function account (value) {
@@ -55,9 +55,8 @@ const flows = {
     const code = $('change-code').value
     if (!required('change-code', code, 'the code')) return
     const reply = await exchange('change-code', 'POST', '/auth/email/change/confirm', { headers: bearer(), body: { code: code.trim() } })
+    // The account's address is the new one now: the next steps use it.
     if (reply !== null && reply.status === 200 && typeof reply.body?.email === 'string') $('email').value = reply.body.email
-    // A confirm that answers with a fresh pair (email_verified in the claims) is shown like a login.
-    if (reply !== null && reply.status === 200) keepPair(reply.body)
   }
 }
 

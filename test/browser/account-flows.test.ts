@@ -1,109 +1,16 @@
 import { mkdir } from 'node:fs/promises'
-import { createServer, type AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { chromium, type Browser } from 'playwright-core'
 import t, { type Test } from 'tap'
-import { build } from '../helper.js'
-import { startSmtpCapture, type CapturedMail, type SmtpCapture } from '../mail/smtp-capture.js'
+import type { SmtpCapture } from '../mail/smtp-capture.js'
+import { linkOf, mailTo, notice, open, openDemo, outcome, serve, withAction } from './account-harness.js'
 import { CHROMIUM_PATH, chromiumInstalled } from './chromium.js'
 
 const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts')
-/** Upper bound for anything a page does after a click (one request to a local server). */
-const WAIT_MS = 10_000
 const PHONE = { width: 390, height: 844 }
 const OLD_PASSWORD = 'an account page: first password'
 const NEW_PASSWORD = 'an account page: second password'
 const CODE_PASSWORD = 'an account page: third password'
-
-/** A port free right now, so PUBLIC_URL can name the app's own address before it listens. */
-async function freePort (): Promise<number> {
-  const probe = createServer()
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
-  const { port } = probe.address() as AddressInfo
-  await new Promise<void>((resolve) => probe.close(() => resolve()))
-  return port
-}
-
-/**
- * The app on a loopback port whose PUBLIC_URL is that address (the links in mail open this very
- * server), its mail going over SMTP to the in-process capture. The clock moves only when a test
- * says so: one message of a kind per address per minute is the server's limit.
- */
-async function serve (t: Test) {
-  const smtp = await startSmtpCapture(t)
-  const port = await freePort()
-  const origin = `http://127.0.0.1:${port}`
-  let offsetMs = 0
-  const app = await build(t, { now: () => Date.now() + offsetMs, env: { SMTP_URL: smtp.url, PUBLIC_URL: origin, MAX_EVENT_LOOP_DELAY_MS: '0' } })
-  await app.listen({ host: '127.0.0.1', port })
-  return { app, smtp, origin, nextMinute: () => { offsetMs += 61_000 } }
-}
-
-/** A page with everything it complained about recorded (CSP violations, script errors). */
-async function open (t: Test, browser: Browser, url: string, viewport = { width: 1280, height: 1000 }) {
-  const context = await browser.newContext({ viewport })
-  t.teardown(() => context.close())
-  await context.addInitScript(`
-    const seen = []
-    Object.defineProperty(window, '__problems', { value: seen })
-    document.addEventListener('securitypolicyviolation', (event) => { seen.push(event.violatedDirective + ' ' + event.blockedURI) })
-  `)
-  const page = await context.newPage()
-  const errors: string[] = []
-  page.on('pageerror', (error) => { errors.push(error.message) })
-  const response = await page.goto(url)
-  t.equal(response?.status(), 200, `${new URL(url).pathname} answers 200`)
-  await page.locator('body[data-ready="true"]').waitFor({ timeout: WAIT_MS })
-  const problems = async () => [...await page.evaluate('window.__problems') as string[], ...errors]
-  return { page, problems }
-}
-
-/** The demo page, and one step: click, wait for the exchange in the log, return its status and reply. */
-async function openDemo (t: Test, browser: Browser, origin: string) {
-  const demo = await open(t, browser, `${origin}/demo/`)
-  await demo.page.locator('body[data-account-flows="ready"]').waitFor({ timeout: WAIT_MS })
-  const step = async (button: string) => {
-    const before = await demo.page.locator('#log > li').count()
-    await demo.page.click(`#btn-${button}`, { timeout: WAIT_MS })
-    const entry = demo.page.locator(`#log > li[data-seq="${before + 1}"]`)
-    await entry.waitFor({ timeout: WAIT_MS })
-    await demo.page.locator(`#btn-${button}:enabled`).waitFor({ timeout: WAIT_MS })
-    return {
-      status: Number(await entry.getAttribute('data-status')),
-      path: await entry.getAttribute('data-path'),
-      requestBody: await entry.locator('.request-body').count() === 0 ? '' : await entry.locator('.request-body').innerText(),
-      responseBody: await entry.locator('.response-body').innerText()
-    }
-  }
-  return { ...demo, step }
-}
-
-/** The account page's outcome once it shows one: its kind (ok, error) and text. */
-async function outcome (page: Page) {
-  const message = page.locator('#message:not([hidden])')
-  await message.waitFor({ timeout: WAIT_MS })
-  return { kind: await message.getAttribute('data-kind'), text: await message.innerText(), focused: await page.evaluate('document.activeElement?.id') }
-}
-
-/**
- * The next message to `address` that `wanted` accepts. A flow sends notices too (password
- * changed, change requested) whose delivery order against the next message is not fixed.
- */
-async function mailTo (smtp: SmtpCapture, address: string, wanted: (mail: CapturedMail) => boolean): Promise<CapturedMail> {
-  for (;;) {
-    const mail = await smtp.next(address)
-    if (wanted(mail)) return mail
-  }
-}
-const withAction = (action: string) => (mail: CapturedMail) => mail.action === action
-const notice = (subject: RegExp) => (mail: CapturedMail) => mail.action === null && subject.test(mail.subject)
-
-function linkOf (t: Test, mail: CapturedMail, action: string, origin: string): string {
-  t.equal(mail.action, action, `the message to ${mail.to} links to the ${action} action`)
-  t.ok(mail.link?.startsWith(`${origin}/account/#action=${action}&token=`), 'the link opens this server\'s account page, token in the fragment')
-  t.match(mail.code, /^\d{8}$/, 'and carries a code')
-  return mail.link ?? ''
-}
 
 async function accountPageTest (t: Test, browser: Browser) {
   const { app, smtp, origin, nextMinute } = await serve(t)
@@ -200,10 +107,21 @@ async function accountPageTest (t: Test, browser: Browser) {
     const account = await open(t, browser, link)
     t.equal(account.page.url(), `${origin}/account/`)
     await account.page.click('#change-confirm')
-    t.match(await outcome(account.page), { kind: 'ok', text: /now uses/ })
+    t.match(await outcome(account.page), { kind: 'ok', text: `Your account now uses ${newEmail}.` })
     const me = await demo.step('me')
     t.equal(me.status, 200)
-    t.match(JSON.parse(me.responseBody), { email: newEmail }, 'the account has the new address')
+    t.match(JSON.parse(me.responseBody), { email: newEmail, email_verified: true }, 'the account has the new address, verified')
+
+    // Again, confirmed this time with the code typed into the demo (the Bearer token proves the account).
+    nextMinute()
+    const third = `third.${process.pid}@example.test`
+    await page.fill('#change-new-email', third)
+    t.match(await demo.step('change-request'), { status: 202 })
+    await page.fill('#change-code', (await mailTo(smtp, third, withAction('change'))).code ?? '')
+    const confirmed = await demo.step('change-code')
+    t.match(confirmed, { status: 200, path: '/auth/email/change/confirm' })
+    t.match(JSON.parse(confirmed.responseBody), { email: third })
+    t.equal(await page.inputValue('#email'), third, 'the demo\'s Email field follows the account')
     const login = await app.inject({ method: 'POST', url: '/auth/login', payload: { username, password: CODE_PASSWORD } })
     t.equal(login.statusCode, 200)
     t.same(await demo.problems(), [], 'the demo page had no CSP violation or script error')
@@ -237,6 +155,30 @@ if (chromiumInstalled(t)) {
   t.teardown(() => browser?.close())
 
   t.test('account flows in a real browser, mail over real SMTP', async (t) => { await accountPageTest(t, browser) })
+
+  t.test('demo with EMAIL_VERIFICATION=required: login refused until the code from a resent message verifies', async (t) => {
+    const { smtp, origin, nextMinute } = await serve(t, { EMAIL_VERIFICATION: 'required' })
+    const demo = await openDemo(t, browser, origin)
+    const email = `required.${process.pid}@example.test`
+    await demo.page.fill('#email', email)
+    t.equal((await demo.step('register')).status, 201)
+    const refused = await demo.step('login')
+    t.equal(refused.status, 403)
+    t.match(JSON.parse(refused.responseBody), { code: 'email_not_verified' }, 'the demo shows why')
+    const first = await mailTo(smtp, email, withAction('verify'))
+    nextMinute()
+    t.match(await demo.step('verify-request'), { status: 202, path: '/auth/email/verify/request', requestBody: `"email": "${email}"` })
+    const resent = await mailTo(smtp, email, withAction('verify'))
+    t.not(resent.code, first.code, 'a new code')
+    await demo.page.fill('#verify-code', first.code ?? '')
+    t.equal((await demo.step('verify-code')).status, 400, 'the older code died when the new one was sent')
+    await demo.page.fill('#verify-code', resent.code ?? '')
+    const verified = await demo.step('verify-code')
+    t.match(verified, { status: 200, path: '/auth/email/verify' })
+    t.same(JSON.parse(verified.responseBody), { email, email_verified: true })
+    t.equal((await demo.step('login')).status, 200, 'verified: login works')
+    t.same(await demo.problems(), [])
+  })
 
   t.test('account page: a typed code instead of the link, then the page at 390 px wide', async (t) => {
     const { app, smtp, origin } = await serve(t)

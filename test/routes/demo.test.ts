@@ -88,7 +88,7 @@ t.test('demo page - no inline script or style, no external URL, no storage of to
   t.notMatch(js, /\b(import\s*\(|import\s+[^(]|localStorage|sessionStorage|document\.cookie|innerHTML|eval\(|new Function)/, 'demo.js imports nothing, stores nothing, writes no HTML')
   t.match(js, /credentials: 'omit'/, 'no cookie is sent: tokens go in headers only')
   t.notMatch(accountFlows, /localStorage|sessionStorage|document\.cookie|innerHTML|eval\(|new Function|fetch\(/, 'account-flows.js stores nothing, writes no HTML, and sends only through demo.js')
-  t.same([...accountFlows.matchAll(/\bimport\b[^\n]*/g)].map(([line]) => line), ["import { $, bearer, credentials, exchange, keepPair, showResult } from './demo.js'"], 'account-flows.js imports demo.js only')
+  t.same([...accountFlows.matchAll(/\bimport\b[^\n]*/g)].map(([line]) => line), ["import { $, bearer, credentials, exchange, showResult } from './demo.js'"], 'account-flows.js imports demo.js only')
 })
 
 t.test('demo page - only the demo files are served', async (t) => {
