@@ -12,6 +12,12 @@ async function userByName (fastify: FastifyInstance, username: string) {
   return user
 }
 
+function oneUsername (args: string[], command: string): string {
+  const [username, ...rest] = args
+  if (username === undefined || username.startsWith('--') || rest.length > 0) throw new UsageError(`${command} takes one username`)
+  return username
+}
+
 const roleList = (value: string) => value.split(',').map((role) => role.trim()).filter((role) => role !== '')
 
 export const userCommands: Record<string, Command> = {
@@ -72,6 +78,28 @@ export const userCommands: Record<string, Command> = {
         const user = await userByName(fastify, username)
         await fastify.accounts.clearLoginFailures('cli', user.id)
         print(`${user.username}: failed logins cleared`)
+      })
+    }
+  },
+  'user:verify-email': {
+    help: 'Usage: npm run cli -- user:verify-email <username>   (marks their address verified, as if they had followed the link)',
+    async run (args) {
+      const username = oneUsername(args, 'user:verify-email')
+      await withApp(async (fastify) => {
+        const user = await userByName(fastify, username)
+        await fastify.accountEmail.markVerified('cli', user.id)
+        print(`${user.username}: email ${user.email ?? '(none)'} verified`)
+      })
+    }
+  },
+  'user:send-reset': {
+    help: 'Usage: npm run cli -- user:send-reset <username>   (mails them a password reset link and code through SMTP_URL)',
+    async run (args) {
+      const username = oneUsername(args, 'user:send-reset')
+      await withApp(async (fastify) => {
+        const user = await userByName(fastify, username)
+        await fastify.accountEmail.passwordReset.sendTo(user, 'cli')
+        print(`${user.username}: reset link sent to ${user.email ?? '(none)'} (a failed send is logged and audited mail_failed)`)
       })
     }
   },
