@@ -223,7 +223,9 @@ const credentials = () => ({ username: $('username').value.trim(), password: $('
 
 const steps = {
   async register () {
-    await exchange('register', 'POST', '/auth/register', { body: credentials() })
+    // The email is optional: with one, the server sends a verification message (account-flows.js).
+    const email = $('email').value.trim()
+    await exchange('register', 'POST', '/auth/register', { body: email === '' ? credentials() : { ...credentials(), email } })
   },
   async login () {
     const { username, password } = credentials()
@@ -277,3 +279,6 @@ function start () {
 }
 
 start()
+
+// For the page's other scripts (account-flows.js): the same log, result badges and tokens.
+export { $, bearer, credentials, exchange, keepPair, showResult }
