@@ -62,7 +62,13 @@ export const EnvSchema = Type.Object({
   /** Failed /oauth/introspect client authentications allowed per client id and per IP in RATE_LIMIT_WINDOW_MS (0: no limit). */
   INTROSPECTION_MAX_FAILURES: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 10 }),
   /** How long start-up waits for a storage server that refuses connections (not up yet), retrying with backoff. */
-  STORAGE_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 30_000 })
+  STORAGE_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 30_000 }),
+  /** The WebAuthn relying party id passkeys are bound to: a domain (no scheme, no port); default: PUBLIC_URL's host name (localhost in development). */
+  WEBAUTHN_RP_ID: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9.-]+$', maxLength: 253 })),
+  /** The name an authenticator shows next to a passkey; default: the package name. */
+  WEBAUTHN_RP_NAME: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  /** Origins (comma-separated) whose pages may register and use passkeys; default: PUBLIC_URL's origin. */
+  WEBAUTHN_ORIGINS: Type.Optional(Type.String({ minLength: 1 }))
 })
 
 export type Env = Static<typeof EnvSchema>

@@ -15,6 +15,10 @@ export type AuditEventName =
   | 'user_enabled'
   | 'user_deleted'
   | 'login_failures_cleared'
+  | 'passkey_registered'
+  | 'passkey_login'
+  | 'passkey_deleted'
+  | 'passkey_counter_anomaly'
 
 export interface AuditEvent {
   event: AuditEventName
@@ -30,6 +34,11 @@ export interface AuditEvent {
   /** The admin who made an account change. */
   actorId?: string
   roles?: string[]
+  /** The passkey (WebAuthn credential id) an event is about. */
+  passkeyId?: string
+  /** passkey_counter_anomaly: the signature counter stored and the one the authenticator sent. */
+  storedCounter?: number
+  receivedCounter?: number
 }
 
 export type AuditSink = (event: AuditEvent) => void
