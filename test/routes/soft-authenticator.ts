@@ -8,7 +8,9 @@ import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } fr
  * own virtual authenticator.
  */
 
-type Cbor = number | string | Uint8Array | Map<number | string, Cbor> | Record<string, Cbor>
+type Cbor = number | string | Uint8Array | CborMap | CborRecord
+interface CborMap extends Map<number | string, Cbor> {}
+interface CborRecord { [key: string]: Cbor }
 
 function head (major: number, length: number): Buffer {
   if (length < 24) return Buffer.from([(major << 5) | length])
