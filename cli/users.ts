@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { resetUserMfa } from '../services/mfa/admin-reset.js'
 import { normalizeUsername } from '../services/users.js'
 import { parseOptions, readPassword, required, UsageError, withApp } from './app-context.js'
 
@@ -72,6 +73,18 @@ export const userCommands: Record<string, Command> = {
         const user = await userByName(fastify, username)
         await fastify.accounts.clearLoginFailures('cli', user.id)
         print(`${user.username}: failed logins cleared`)
+      })
+    }
+  },
+  'user:mfa-reset': {
+    help: 'Usage: npm run cli -- user:mfa-reset <username>   (removes their authenticator app, recovery codes and passkeys, ends their sessions; audited)',
+    async run (args) {
+      const [username, ...rest] = args
+      if (username === undefined || username.startsWith('--') || rest.length > 0) throw new UsageError('user:mfa-reset takes one username')
+      await withApp(async (fastify) => {
+        const user = await userByName(fastify, username)
+        const removed = await resetUserMfa({ store: fastify.store, factors: fastify.mfa.factors, sessions: fastify.sessions }, 'cli', user.id)
+        print(`${user.username}: second factors reset (authenticator app: ${removed.totp ? 'removed' : 'none'}, recovery codes: ${removed.recoveryCodes}, passkeys: ${removed.passkeys}); sessions ended`)
       })
     }
   },

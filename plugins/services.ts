@@ -3,7 +3,7 @@ import { createAccountService, type AccountService } from '../services/accounts.
 import type { AuditSink } from '../services/audit.js'
 import { createAuditTrail, type AuditTrail } from '../services/audit-trail.js'
 import type { AppOptions } from '../services/config.js'
-import { createLoginThrottle } from '../services/login-throttle.js'
+import { createLoginThrottle, type LoginThrottle } from '../services/login-throttle.js'
 import { createOAuthService, type OAuthService } from '../services/oauth.js'
 import { createPasswordHasher } from '../services/password.js'
 import { createRevocationView, type RevocationView } from '../services/revocations.js'
@@ -23,6 +23,10 @@ declare module 'fastify' {
     accounts: AccountService
     /** The stored audit events (AUDIT_LOG=storage); null when they go to the log only. */
     auditTrail: AuditTrail | null
+    /** Where audit events go (the log, and storage with AUDIT_LOG=storage): for plugins that add flows (mfa). */
+    audit: AuditSink
+    /** The per-account failure count shared by logins, password changes and second-factor codes. */
+    loginThrottle: LoginThrottle
     passkeys: PasskeyService
   }
 }
@@ -76,6 +80,8 @@ export default fp<AppOptions>(async (fastify, opts) => {
   fastify.decorate('tokens', tokens)
   fastify.decorate('revocations', revocations)
   const throttle = createLoginThrottle({ store, now, audit })
+  fastify.decorate('audit', audit)
+  fastify.decorate('loginThrottle', throttle)
   fastify.decorate('users', createUserService({ store, password, now, audit, throttle }))
   const sessions = createSessionService({
     store,

@@ -63,6 +63,10 @@ export const EnvSchema = Type.Object({
   INTROSPECTION_MAX_FAILURES: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 10 }),
   /** How long start-up waits for a storage server that refuses connections (not up yet), retrying with backoff. */
   STORAGE_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 30_000 }),
+  /** Encrypts TOTP secrets at rest (AES-256-GCM): 32 bytes as base64 or hex; "new,old" during a rotation. Required in production. */
+  MFA_ENCRYPTION_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  /** Every admin route needs a session that used a second factor (aal2); an admin without one is told to enrol. */
+  ADMIN_REQUIRE_MFA: Type.Boolean({ default: false }),
   /** The WebAuthn relying party id passkeys are bound to: a domain (no scheme, no port); default: PUBLIC_URL's host name (localhost in development). */
   WEBAUTHN_RP_ID: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9.-]+$', maxLength: 253 })),
   /** The name an authenticator shows next to a passkey; default: the package name. */

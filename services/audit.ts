@@ -15,6 +15,14 @@ export type AuditEventName =
   | 'user_enabled'
   | 'user_deleted'
   | 'login_failures_cleared'
+  | 'mfa_enrolled'
+  | 'mfa_login'
+  | 'mfa_failure'
+  | 'mfa_step_up'
+  | 'mfa_removed'
+  | 'mfa_reset'
+  | 'recovery_code_used'
+  | 'recovery_codes_regenerated'
   | 'passkey_registered'
   | 'passkey_login'
   | 'passkey_deleted'
@@ -34,6 +42,13 @@ export interface AuditEvent {
   /** The admin who made an account change. */
   actorId?: string
   roles?: string[]
+  /** Second factors: the method used or changed ('totp', 'recovery_code', 'passkey'). */
+  method?: string
+  /** recovery_code_used: unused codes left. */
+  remaining?: number
+  /** mfa_reset: what went. */
+  passkeys?: number
+  totp?: boolean
   /** The passkey (WebAuthn credential id) an event is about. */
   passkeyId?: string
   /** passkey_counter_anomaly: the signature counter stored and the one the authenticator sent. */

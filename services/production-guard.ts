@@ -46,6 +46,9 @@ export function assertProductionSafety (env: Env, introspectionClients: Map<stri
       throw new ConfigError(`INTROSPECTION_CLIENTS: the secret of client "${clientId}" must have at least ${MIN_INTROSPECTION_SECRET_CHARS} characters when NODE_ENV=production (generate one with: openssl rand -base64 32)`)
     }
   }
+  if (env.MFA_ENCRYPTION_KEY === undefined) {
+    throw new ConfigError('MFA_ENCRYPTION_KEY must be set when NODE_ENV=production (it encrypts the TOTP secrets of second factors at rest; keep it apart from the database and its backups): generate one with: openssl rand -base64 32')
+  }
   if (env.PUBLIC_URL === undefined && !/^https:\/\//.test(env.JWT_ISSUER)) {
     throw new ConfigError('PUBLIC_URL must be set when NODE_ENV=production and JWT_ISSUER is not an https:// URL: set PUBLIC_URL to the URL clients reach this server at (e.g. https://auth.example.com); discovery and JWKS links are built from it, never from the Host header')
   }

@@ -10,10 +10,13 @@ const password: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post('/password', {
     bodyLimit: AUTH_BODY_LIMIT,
     preValidation: fastify.passwordGuessLimit,
-    onRequest: fastify.authenticate,
+    // A user with a second factor changes the password from an aal2 session only (a stolen
+    // password-only session must not turn into the account); a user without one is not locked out.
+    onRequest: [fastify.authenticate, fastify.requireMfa('aal2', { onlyWhenEnrolled: true })],
     schema: {
       tags: ['auth'],
       summary: 'Change the password (current and new); ends every other session',
+      description: 'A user with a second factor needs a session that used it (aal2): otherwise 403 mfa_required (step up with POST /auth/mfa/step-up). A wrong current password answers 403 invalid_credentials.',
       security: BEARER,
       body: PasswordChangeBody,
       response: {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { TokenPairReply } from '../../schemas/auth.js'
 import { AUTH_BODY_LIMIT, BASIC_OR_NONE } from '../../schemas/common.js'
+import { OAuthTokenErrorReply } from '../../schemas/mfa.js'
 import { oauthErrorReplies, TokenRequest } from '../../schemas/oauth.js'
 import { OAuthError } from '../../services/errors.js'
 
@@ -11,7 +12,7 @@ const BASIC = /^\s*basic\b/i
  * Basic) and the refresh_token grant (section 6), on the same sessions as /auth/*.
  */
 const token: FastifyPluginAsyncTypebox = async (fastify) => {
-  const { users, sessions } = fastify
+  const { users, sessions, mfa } = fastify
 
   fastify.post('/token', {
     bodyLimit: AUTH_BODY_LIMIT,
@@ -23,14 +24,14 @@ const token: FastifyPluginAsyncTypebox = async (fastify) => {
       security: BASIC_OR_NONE,
       consumes: ['application/x-www-form-urlencoded', 'application/json'],
       body: TokenRequest,
-      response: { 200: TokenPairReply, ...oauthErrorReplies(400, 401, 413, 429, 503) }
+      response: { 200: TokenPairReply, ...oauthErrorReplies(401, 413, 429, 503), 400: OAuthTokenErrorReply }
     },
     preHandler (request, reply, done) {
       const wantsBasic = request.body.grant_type === 'password' && request.body.username === undefined
       if (wantsBasic && BASIC.test(request.headers.authorization ?? '')) fastify.basicAuth(request, reply, done)
       else done()
     }
-  }, async (request) => {
+  }, async (request, reply) => {
     const { grant_type: grantType, username, password, refresh_token: refreshToken } = request.body
     if (grantType === 'refresh_token') {
       if (refreshToken === undefined) throw new OAuthError(400, 'invalid_request', 'refresh_token is required')
@@ -42,7 +43,14 @@ const token: FastifyPluginAsyncTypebox = async (fastify) => {
       if (username === undefined || password === undefined) throw new OAuthError(400, 'invalid_request', 'username and password are required')
       user = await users.authenticate(username, password, { ip: request.ip })
     }
-    return sessions.start(user, { userAgent: request.headers['user-agent'], ip: request.ip })
+    const client = { userAgent: request.headers['user-agent'], ip: request.ip }
+    // RFC 6749 section 5.2's status for a grant that cannot be honoured (400), with an error code of
+    // our own (mfa_required, an extension error value) and the mfa_token to answer at /auth/mfa/verify.
+    const challenge = await mfa.login.challenge(user, client)
+    if (challenge !== null) {
+      return reply.code(400).send({ error: 'mfa_required', error_description: 'A second factor is required: POST /auth/mfa/verify with the mfa_token and a code', mfa_token: challenge.mfa_token, methods: challenge.methods })
+    }
+    return sessions.start(user, client)
   })
 }
 

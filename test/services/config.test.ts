@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../../services/config.js'
 
 /** A secret as `openssl rand -base64 48` makes one (fixed here so a failure can be reproduced). */
 const RANDOM_SECRET = 'q3T0v8Kc1mZP4yWbN7sXe2LhGa9dRfUj5oVtQiEw6BnCkYp-HzuMlJxgD_rSO'
+const MFA_KEY = 'mN5CkXg3rPqTzV1wY8bH0sLdF6jA2eUoI9tRcKyW4Qk='
 
 t.test('loadConfig - should apply the documented defaults', async (t) => {
   const config = loadConfig({})
@@ -39,7 +40,7 @@ t.test('loadConfig - should name the variable of a bad value', async (t) => {
 t.test('loadConfig - should refuse production without a strong JWT_SECRET', async (t) => {
   t.throws(() => loadConfig({ NODE_ENV: 'production' }), { message: /JWT_SECRET/ })
   t.throws(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short' }), ConfigError)
-  t.equal(loadConfig({ NODE_ENV: 'production', JWT_SECRET: RANDOM_SECRET, STORAGE_URL: 'sqlite:///var/lib/auth/auth.db', PUBLIC_URL: 'https://auth.example' }).JWT_SECRET, RANDOM_SECRET)
+  t.equal(loadConfig({ NODE_ENV: 'production', JWT_SECRET: RANDOM_SECRET, STORAGE_URL: 'sqlite:///var/lib/auth/auth.db', PUBLIC_URL: 'https://auth.example', MFA_ENCRYPTION_KEY: MFA_KEY }).JWT_SECRET, RANDOM_SECRET)
 })
 
 t.test('loadConfig - should parse CORS_ORIGINS into exact origins', async (t) => {
@@ -50,7 +51,7 @@ t.test('loadConfig - should parse CORS_ORIGINS into exact origins', async (t) =>
 })
 
 t.test('loadConfig - production guard: each refusal names the variable and the fix', async (t) => {
-  const strong = { NODE_ENV: 'production', JWT_SECRET: RANDOM_SECRET, STORAGE_URL: 'mysql://db/auth', PUBLIC_URL: 'https://auth.example' }
+  const strong = { NODE_ENV: 'production', JWT_SECRET: RANDOM_SECRET, STORAGE_URL: 'mysql://db/auth', PUBLIC_URL: 'https://auth.example', MFA_ENCRYPTION_KEY: MFA_KEY }
   t.throws(() => loadConfig({ ...strong, JWT_SECRET: undefined }), { message: /JWT_SECRET.*openssl rand/ })
   t.throws(() => loadConfig({ ...strong, JWT_SECRET: 'short' }), { message: /JWT_SECRET/ })
   t.throws(() => loadConfig({ ...strong, STORAGE_URL: 'memory://' }), { message: /STORAGE_URL=memory:\/\/.*ALLOW_MEMORY_STORAGE=true/ })
@@ -59,12 +60,14 @@ t.test('loadConfig - production guard: each refusal names the variable and the f
   t.throws(() => loadConfig({ ...strong, STORAGE_URL: 'sqlite::memory:' }), { message: /STORAGE_URL=sqlite::memory: is refused.*ALLOW_MEMORY_STORAGE=true/ }, 'an in-memory SQLite database is memory too')
   t.equal(loadConfig({ ...strong, STORAGE_URL: 'sqlite://./data/auth.db' }).STORAGE_URL, 'sqlite://./data/auth.db', 'a SQLite file is fine on one machine')
   t.equal(loadConfig({ ...strong, JWT_SECRET: undefined, JWT_ALGORITHM: 'EdDSA' }).JWT_ALGORITHM, 'EdDSA', 'no secret needed for asymmetric keys')
+  t.throws(() => loadConfig({ ...strong, MFA_ENCRYPTION_KEY: undefined }), { message: /^MFA_ENCRYPTION_KEY must be set when NODE_ENV=production.*openssl rand -base64 32/ }, 'TOTP secrets are encrypted with a configured key')
+  t.equal(loadConfig({ ...strong, NODE_ENV: 'development', MFA_ENCRYPTION_KEY: undefined }).MFA_ENCRYPTION_KEY, undefined, 'outside production a key is derived')
   t.throws(() => loadConfig({ ...strong, STORAGE_URL: undefined }), { message: /^STORAGE_URL must be set when NODE_ENV=production.*sqlite:\/\/\/var\/lib\/auth\/auth\.db/ }, 'production says where its data lives')
   t.equal(loadConfig({}).STORAGE_URL, 'sqlite://./data/auth.db', 'outside production a SQLite file is the default')
   t.equal(loadConfig({ STORAGE_URL: 'memory://' }).STORAGE_URL, 'memory://', 'outside production memory is accepted')
 })
 
-const production = { NODE_ENV: 'production', JWT_SECRET: RANDOM_SECRET, STORAGE_URL: 'mysql://db/auth', PUBLIC_URL: 'https://auth.example' }
+const production = { NODE_ENV: 'production', JWT_SECRET: RANDOM_SECRET, STORAGE_URL: 'mysql://db/auth', PUBLIC_URL: 'https://auth.example', MFA_ENCRYPTION_KEY: MFA_KEY }
 
 t.test('production guard - a NODE_ENV that looks like production but is not exactly it is refused', async (t) => {
   for (const nodeEnv of ['Production', 'production ', ' production', 'PRODUCTION', 'prod', 'Prod', 'production-eu']) {

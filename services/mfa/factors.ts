@@ -1,0 +1,183 @@
+import QRCode from 'qrcode'
+import type { AuditSink } from '../audit.js'
+import { InvalidCredentialsError } from '../errors.js'
+import type { LoginThrottle } from '../login-throttle.js'
+import type { Store, TotpFactorRecord, UserRecord } from '../storage/types.js'
+import { InvalidMfaCodeError, MfaStateError } from './errors.js'
+import { hashRecoveryCode, newRecoveryCodes } from './recovery-codes.js'
+import type { SecretBox } from './secret-box.js'
+import { matchingTotpStep, newTotpSecret, totpUri } from './totp.js'
+
+/** A second factor typed by the user: a TOTP code, or one of their recovery codes. */
+export type SecondFactorProof = { code: string } | { recovery_code: string }
+/** Which one worked. Both count as RFC 8176 'otp' (a recovery code stands in for the authenticator). */
+export type ProofMethod = 'totp' | 'recovery_code'
+/** What a challenge may be answered with. */
+export type ChallengeMethod = 'totp' | 'recovery_code' | 'passkey'
+
+export interface MfaStatus {
+  totp: 'none' | 'pending' | 'active'
+  recovery_codes_left: number
+  passkeys: number
+}
+
+export interface TotpEnrolment { secret: string, otpauth_uri: string, qr_svg_data_url: string }
+
+/** Something to tell a user about their own account (a recovery code used, factors reset), by mail when there is a mailer. */
+export type MfaNotice = (user: UserRecord, notice: { subject: string, text: string }) => Promise<void>
+
+export interface MfaFactorService {
+  status (userId: string): Promise<MfaStatus>
+  /** The methods that can answer a login challenge; empty when the user has no active factor. */
+  challengeMethods (userId: string): Promise<ChallengeMethod[]>
+  /** A new pending TOTP factor (replacing a pending one); refused while one is active. */
+  enrollTotp (user: UserRecord): Promise<TotpEnrolment>
+  /** Activates the pending factor with its first code and returns 10 new recovery codes (shown once). */
+  confirmTotp (user: UserRecord, code: string, ip: string): Promise<string[]>
+  /**
+   * Checks a second factor under the login throttle (a wrong code counts like a wrong password)
+   * and uses it up: the TOTP step is recorded (no replay), a recovery code is consumed. `commit`
+   * runs after the check passed and before the code is used; if it throws, nothing is used.
+   */
+  prove (user: UserRecord, proof: SecondFactorProof, ip: string, commit?: () => Promise<void>): Promise<ProofMethod>
+  regenerateRecoveryCodes (user: UserRecord, code: string, ip: string): Promise<string[]>
+  removeTotp (user: UserRecord, proof: SecondFactorProof, ip: string): Promise<void>
+  /** An admin's reset: every factor, recovery code and passkey of the user goes. */
+  resetAll (actorId: string, user: UserRecord): Promise<{ totp: boolean, recoveryCodes: number, passkeys: number }>
+}
+
+export interface MfaFactorOptions {
+  store: Store
+  box: SecretBox
+  now: () => number
+  /** The name authenticator apps show above the code. */
+  issuer: string
+  throttle: LoginThrottle
+  audit: AuditSink
+  notify?: MfaNotice | undefined
+}
+
+const context = (userId: string) => `totp\u0000${userId}`
+
+export function createMfaFactorService ({ store, box, now, issuer, throttle, audit, notify }: MfaFactorOptions): MfaFactorService {
+  const at = () => new Date(now())
+
+  async function activeTotp (userId: string): Promise<TotpFactorRecord | null> {
+    const factor = await store.findTotpFactor(userId)
+    return factor?.confirmedAt == null ? null : factor
+  }
+
+  /** Runs a check as one login attempt: refused while locked, a wrong code counted as a failure. */
+  async function guarded<T> (user: UserRecord, ip: string, check: () => Promise<T>): Promise<T> {
+    try {
+      return await throttle.attempt({ username: user.usernameNormalized, ip, userId: user.id }, check)
+    } catch (error) {
+      if (error instanceof InvalidCredentialsError) {
+        audit({ event: 'mfa_failure', userId: user.id, ip })
+        throw new InvalidMfaCodeError()
+      }
+      throw error
+    }
+  }
+
+  /** The step of a right code for this factor now, or a counted failure (InvalidCredentialsError inside `guarded`). */
+  function stepOf (factor: TotpFactorRecord | null, code: string): number {
+    const step = factor === null ? null : matchingTotpStep(box.open(factor.secret, context(factor.userId)), code, now())
+    if (step === null) throw new InvalidCredentialsError()
+    return step
+  }
+
+  async function issueRecoveryCodes (userId: string): Promise<string[]> {
+    const codes = newRecoveryCodes()
+    await store.replaceRecoveryCodes(userId, codes.map((code) => hashRecoveryCode(userId, code)), at())
+    return codes
+  }
+
+  async function prove (user: UserRecord, proof: SecondFactorProof, ip: string, commit?: () => Promise<void>): Promise<ProofMethod> {
+    return guarded(user, ip, async () => {
+      if ('code' in proof) {
+        const step = stepOf(await activeTotp(user.id), proof.code)
+        await commit?.()
+        // Atomic: of concurrent uses of one code, one wins; a code of an older or the same step is a replay.
+        if (!await store.useTotpStep(user.id, step, at())) throw new InvalidCredentialsError()
+        return 'totp'
+      }
+      await commit?.()
+      if (!await store.consumeRecoveryCode(user.id, hashRecoveryCode(user.id, proof.recovery_code), at())) throw new InvalidCredentialsError()
+      const left = await store.countRecoveryCodes(user.id)
+      audit({ event: 'recovery_code_used', userId: user.id, ip, remaining: left })
+      await notify?.(user, {
+        subject: 'A recovery code was used on your account',
+        text: `One of your recovery codes was just used to sign in or to change your second factor (from ${ip}). ${left} unused code(s) remain. If this was not you, change your password and contact an administrator.`
+      })
+      return 'recovery_code'
+    })
+  }
+
+  return {
+    async status (userId) {
+      const [factor, left, passkeys] = await Promise.all([store.findTotpFactor(userId), store.countRecoveryCodes(userId), store.listPasskeys(userId)])
+      const totp = factor === null ? 'none' : factor.confirmedAt === null ? 'pending' : 'active'
+      return { totp, recovery_codes_left: left, passkeys: passkeys.length }
+    },
+
+    async challengeMethods (userId) {
+      const [totp, passkeys] = await Promise.all([activeTotp(userId), store.listPasskeys(userId)])
+      if (totp === null && passkeys.length === 0) return []
+      return [...(totp === null ? [] : ['totp' as const]), 'recovery_code', ...(passkeys.length === 0 ? [] : ['passkey' as const])]
+    },
+
+    async enrollTotp (user) {
+      if (await activeTotp(user.id) !== null) throw new MfaStateError('totp_already_enrolled', 'An authenticator app is already set up: remove it first (DELETE /auth/mfa/totp)')
+      const secret = newTotpSecret()
+      await store.saveTotpFactor({ userId: user.id, secret: box.seal(secret, context(user.id)), createdAt: at(), confirmedAt: null, lastUsedStep: -1 })
+      const uri = totpUri(secret, user.username, issuer)
+      const svg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 })
+      return { secret, otpauth_uri: uri, qr_svg_data_url: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}` }
+    },
+
+    async confirmTotp (user, code, ip) {
+      const factor = await store.findTotpFactor(user.id)
+      if (factor === null || factor.confirmedAt !== null) throw new MfaStateError('totp_not_pending', 'No authenticator app is waiting for confirmation: start with POST /auth/mfa/totp/enroll')
+      await guarded(user, ip, async () => {
+        // useTotpStep sets confirmedAt with the step: one request confirms, a concurrent one is refused.
+        if (!await store.useTotpStep(user.id, stepOf(factor, code), at())) throw new InvalidCredentialsError()
+      })
+      const codes = await issueRecoveryCodes(user.id)
+      audit({ event: 'mfa_enrolled', userId: user.id, ip, method: 'totp' })
+      return codes
+    },
+
+    prove,
+
+    async regenerateRecoveryCodes (user, code, ip) {
+      await prove(user, { code }, ip)
+      const codes = await issueRecoveryCodes(user.id)
+      audit({ event: 'recovery_codes_regenerated', userId: user.id, ip })
+      return codes
+    },
+
+    async removeTotp (user, proof, ip) {
+      if (await activeTotp(user.id) === null) throw new MfaStateError('totp_not_enrolled', 'No authenticator app is set up')
+      await prove(user, proof, ip)
+      await store.deleteTotpFactor(user.id)
+      // The codes are the way back to a second factor; with none left they would open nothing.
+      if ((await store.listPasskeys(user.id)).length === 0) await store.replaceRecoveryCodes(user.id, [], at())
+      audit({ event: 'mfa_removed', userId: user.id, ip, method: 'totp' })
+    },
+
+    async resetAll (actorId, user) {
+      const totp = await store.deleteTotpFactor(user.id)
+      const recoveryCodes = await store.countRecoveryCodes(user.id)
+      await store.replaceRecoveryCodes(user.id, [], at())
+      const passkeys = await store.listPasskeys(user.id)
+      for (const passkey of passkeys) await store.deletePasskey(user.id, passkey.id)
+      audit({ event: 'mfa_reset', userId: user.id, actorId, passkeys: passkeys.length, totp })
+      await notify?.(user, {
+        subject: 'Your second factors were reset',
+        text: 'An administrator removed the second factors of your account (authenticator app, recovery codes and passkeys) and ended your sessions. Log in with your password and set up a second factor again. If you did not ask for this, contact an administrator.'
+      })
+      return { totp, recoveryCodes, passkeys: passkeys.length }
+    }
+  }
+}
