@@ -10,7 +10,7 @@ t.test('DELETE /auth/passkeys/:id - needs an aal2 session; another user\'s passk
 
   const passwordOnly = await app.inject({ method: 'DELETE', url, headers: bearer(user.access_token) })
   t.equal(passwordOnly.statusCode, 403, 'a password-only session cannot remove a factor')
-  t.equal(passwordOnly.json().code, 'reauthentication_required')
+  t.equal(passwordOnly.json().code, 'mfa_required')
 
   const stranger = await registerAndLogin(app)
   const theirs = await app.inject({ method: 'DELETE', url, headers: bearer(stranger.access_token) })

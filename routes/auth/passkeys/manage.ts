@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { BEARER, errorReplies, errorReplyWith, NoContent } from '../../../schemas/common.js'
 import { PasskeyList, PasskeyParams } from '../../../schemas/passkeys.js'
 import { activeUser } from '../../../services/active-user.js'
-import { ReauthenticationRequiredError } from '../../../services/webauthn/errors.js'
 import { passkeySummary } from '../../../services/webauthn/summary.js'
 
 /** The caller's passkeys: list and delete. */
@@ -23,7 +22,8 @@ const manage: FastifyPluginAsyncTypebox = async (fastify) => {
   })
 
   fastify.delete('/:id', {
-    onRequest: fastify.authenticate,
+    // Removing a factor takes a factor: a stolen password-only token cannot strip the account's passkeys.
+    onRequest: [fastify.authenticate, fastify.requireMfa()],
     schema: {
       tags: ['passkeys'],
       summary: 'Delete one of the caller\'s passkeys (needs an aal2 token: a second factor in this session)',
@@ -32,14 +32,12 @@ const manage: FastifyPluginAsyncTypebox = async (fastify) => {
       response: {
         204: NoContent,
         ...errorReplies(400, 401, 503),
-        403: errorReplyWith(403, 'reauthentication_required', 'Deleting a passkey needs a session logged in with a second factor (aal2)'),
+        403: errorReplyWith(403, 'mfa_required', 'This route needs a session that used a second factor: step up with POST /auth/mfa/step-up, or log in with your second factor'),
         404: errorReplyWith(404, 'not_found', 'Passkey not found')
       }
     }
   }, async (request, reply) => {
     await activeUser(users, request.user.sub)
-    // Removing a factor takes a factor: a stolen password-only token cannot strip the account's passkeys.
-    if (request.user.acr !== 'aal2') throw new ReauthenticationRequiredError('Deleting a passkey needs a session logged in with a second factor (aal2)')
     await passkeys.remove(request.user.sub, request.params.id)
     return reply.code(204).send(null)
   })
