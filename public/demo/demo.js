@@ -221,6 +221,9 @@ function bearer () {
 
 const credentials = () => ({ username: $('username').value.trim(), password: $('password').value })
 
+/** What other scripts of the page add to a step: mfa.js takes over a login that answers mfa_required. */
+export const loginHooks = { mfaRequired: null }
+
 const steps = {
   async register () {
     await exchange('register', 'POST', '/auth/register', { body: credentials() })
@@ -229,6 +232,7 @@ const steps = {
     const { username, password } = credentials()
     const reply = await exchange('login', 'POST', '/auth/login', { headers: { authorization: `Basic ${basicCredentials(username, password)}` } })
     if (reply?.status === 200) keepPair(reply.body)
+    else if (reply?.status === 401 && reply.body?.code === 'mfa_required') loginHooks.mfaRequired?.(reply.body)
   },
   async hello () {
     await exchange('hello', 'GET', '/protected/hello', { headers: bearer() })
@@ -277,3 +281,8 @@ function start () {
 }
 
 start()
+
+// For the page's other scripts (account-flows.js): the same log, result badges and tokens.
+export { $, bearer, credentials, exchange, keepPair, showResult }
+// For mfa.js: the current pair (a TOTP confirmation or step-up replaces the access token only).
+export { state }
