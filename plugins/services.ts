@@ -12,6 +12,8 @@ import { createRevocationView, type RevocationView } from '../services/revocatio
 import { createSessionService, type SessionService } from '../services/sessions.js'
 import { createTokenService, type TokenService } from '../services/tokens.js'
 import { createUserService, type UserService } from '../services/users.js'
+import { createPasskeyService, type PasskeyService } from '../services/webauthn/passkeys.js'
+import { webauthnSettings } from '../services/webauthn/settings.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -29,6 +31,7 @@ declare module 'fastify' {
     audit: AuditSink
     /** The per-account failure count shared by logins, password changes and second-factor codes. */
     loginThrottle: LoginThrottle
+    passkeys: PasskeyService
   }
 }
 
@@ -38,6 +41,8 @@ const PRUNE_INTERVAL_MS = 60_000
 export default fp<AppOptions>(async (fastify, opts) => {
   const { config, store } = fastify
   const now = opts.now ?? Date.now
+  // First: a bad WebAuthn setting stops start-up before any timer runs.
+  const passkeySettings = webauthnSettings(config)
   const password = await createPasswordHasher(undefined, config.PASSWORD_HASH_QUEUE_MAX === undefined ? {} : { maxQueued: config.PASSWORD_HASH_QUEUE_MAX })
   const auditLog = fastify.log.child({ audit: true })
   const logAudit: AuditSink = (event) => auditLog.info(event, `audit ${event.event}`)
@@ -96,5 +101,6 @@ export default fp<AppOptions>(async (fastify, opts) => {
   fastify.decorate('sessions', sessions)
   fastify.decorate('accounts', createAccountService({ store, sessions, password, now, audit, throttle }))
   fastify.decorate('accountEmail', accountEmailFromConfig({ config, log: fastify.log, mailer: fastify.mailer, store, password, sessions, throttle, audit, now }))
+  fastify.decorate('passkeys', createPasskeyService({ store, settings: passkeySettings, password, throttle, now, audit }))
   fastify.decorate('oauth', createOAuthService({ store, tokens, sessions, revocations, now, clients: config.introspectionClients, clientAuthLimit: { maxFailures: config.INTROSPECTION_MAX_FAILURES, windowMs: config.RATE_LIMIT_WINDOW_MS }, audit }))
 }, { name: 'services', dependencies: ['config', 'jwt', 'storage', 'mailer'] })

@@ -81,7 +81,13 @@ export const EnvSchema = Type.Object({
   EMAIL_VERIFICATION_TTL: Seconds(86400),
   EMAIL_CHANGE_TTL: Seconds(3600),
   /** Requests to the routes that send mail allowed per client IP in RATE_LIMIT_WINDOW_MS (off with RATE_LIMIT_AUTH_MAX=0). */
-  MAIL_RATE_LIMIT_IP_MAX: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 10 })
+  MAIL_RATE_LIMIT_IP_MAX: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 10 }),
+  /** The WebAuthn relying party id passkeys are bound to: a domain (no scheme, no port); default: PUBLIC_URL's host name (localhost in development). */
+  WEBAUTHN_RP_ID: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9.-]+$', maxLength: 253 })),
+  /** The name an authenticator shows next to a passkey; default: the package name. */
+  WEBAUTHN_RP_NAME: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  /** Origins (comma-separated) whose pages may register and use passkeys; default: PUBLIC_URL's origin. */
+  WEBAUTHN_ORIGINS: Type.Optional(Type.String({ minLength: 1 }))
 })
 
 export type Env = Static<typeof EnvSchema>

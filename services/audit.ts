@@ -36,6 +36,10 @@ export type AuditEventName =
   | 'email_change_requested'
   | 'email_changed'
   | 'email_change_failed'
+  | 'passkey_registered'
+  | 'passkey_login'
+  | 'passkey_deleted'
+  | 'passkey_counter_anomaly'
 
 export interface AuditEvent {
   event: AuditEventName
@@ -60,6 +64,11 @@ export interface AuditEvent {
   totp?: boolean
   /** Which message (a template name: password-reset, verify-email, ...); never its content, link or code. */
   mail?: string
+  /** The passkey (WebAuthn credential id) an event is about. */
+  passkeyId?: string
+  /** passkey_counter_anomaly: the signature counter stored and the one the authenticator sent. */
+  storedCounter?: number
+  receivedCounter?: number
 }
 
 export type AuditSink = (event: AuditEvent) => void

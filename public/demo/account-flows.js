@@ -1,4 +1,4 @@
-// The demo page's account-by-email steps (issue 22): verify an address, forgot password, reset
+// The demo page's account-by-email steps: verify an address, forgot password, reset
 // with the code, change the address. Each step is one exchange in the page's log (demo.js), so
 // what was sent and what came back stay visible. Codes come from the mail (or, without SMTP_URL,
 // from the server's log): the page never sees a message itself.

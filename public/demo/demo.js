@@ -221,6 +221,9 @@ function bearer () {
 
 const credentials = () => ({ username: $('username').value.trim(), password: $('password').value })
 
+/** What other scripts of the page add to a step: mfa.js takes over a login that answers mfa_required. */
+export const loginHooks = { mfaRequired: null }
+
 const steps = {
   async register () {
     // The email is optional: with one, the server sends a verification message (account-flows.js).
@@ -231,6 +234,7 @@ const steps = {
     const { username, password } = credentials()
     const reply = await exchange('login', 'POST', '/auth/login', { headers: { authorization: `Basic ${basicCredentials(username, password)}` } })
     if (reply?.status === 200) keepPair(reply.body)
+    else if (reply?.status === 401 && reply.body?.code === 'mfa_required') loginHooks.mfaRequired?.(reply.body)
   },
   async hello () {
     await exchange('hello', 'GET', '/protected/hello', { headers: bearer() })
@@ -282,3 +286,5 @@ start()
 
 // For the page's other scripts (account-flows.js): the same log, result badges and tokens.
 export { $, bearer, credentials, exchange, keepPair, showResult }
+// For mfa.js: the current pair (a TOTP confirmation or step-up replaces the access token only).
+export { state }

@@ -10,7 +10,7 @@ import { build } from '../helper.js'
 const PROJECT_ROOT = join(import.meta.dirname, '..', '..')
 /** Load shedding off: these tests check the files, not a 503 from a busy test machine. */
 const env = { MAX_EVENT_LOOP_DELAY_MS: '0' }
-const FILES = ['index.html', 'demo.js', 'demo.css', 'account-flows.js']
+const FILES = ['index.html', 'demo.js', 'demo.css', 'account-flows.js', 'mfa.js', 'passkey-json.js']
 
 /** The CSP as a map: directive -> sources. */
 function directives (header: unknown): Map<string, string[]> {
@@ -38,7 +38,8 @@ t.test('demo page - /demo redirects to /demo/, which serves index.html', async (
 
 t.test('demo page - every file is served with the CSP: scripts and styles from self only', async (t) => {
   const app = await build(t, { env })
-  const types: Record<string, RegExp> = { 'index.html': /^text\/html/, 'demo.js': /^(text|application)\/javascript/, 'demo.css': /^text\/css/, 'account-flows.js': /^(text|application)\/javascript/ }
+  const script = /^(text|application)\/javascript/
+  const types: Record<string, RegExp> = { 'index.html': /^text\/html/, 'demo.js': script, 'demo.css': /^text\/css/, 'account-flows.js': script, 'mfa.js': script, 'passkey-json.js': script }
   for (const file of FILES) {
     const res = await app.inject(`/demo/${file}`)
     t.equal(res.statusCode, 200, res.statusCode === 200 ? file : `${file}: ${res.body}`)
@@ -69,8 +70,10 @@ t.test('demo page - no inline script or style, no external URL, no storage of to
   const css = (await app.inject('/demo/demo.css')).body
 
   const accountFlows = (await app.inject('/demo/account-flows.js')).body
+  const mfa = (await app.inject('/demo/mfa.js')).body
+  const passkeyJson = (await app.inject('/demo/passkey-json.js')).body
   const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)]
-  t.same(scripts.map(([, attributes]) => /\bsrc="([^"]+)"/.exec(attributes ?? '')?.[1]), ['demo.js', 'account-flows.js'], 'the page\'s scripts, each a file')
+  t.same(scripts.map(([, attributes]) => /\bsrc="([^"]+)"/.exec(attributes ?? '')?.[1]), ['demo.js', 'account-flows.js', 'mfa.js'], 'the page\'s scripts, each a file')
   for (const [, attributes, body] of scripts) {
     t.match(attributes, /\btype="module"/, 'the script is a module')
     t.equal(body?.trim(), '', 'and has no inline code')
@@ -80,15 +83,22 @@ t.test('demo page - no inline script or style, no external URL, no storage of to
   t.notMatch(html, /\son[a-z]+\s*=/i, 'no inline event handler')
   t.notMatch(html, /javascript:/i, 'no javascript: URL')
 
-  for (const [name, text] of [['index.html', html], ['demo.js', js], ['demo.css', css], ['account-flows.js', accountFlows]] as const) {
+  for (const [name, text] of [['index.html', html], ['demo.js', js], ['demo.css', css], ['account-flows.js', accountFlows], ['mfa.js', mfa], ['passkey-json.js', passkeyJson]] as const) {
     t.notMatch(text, /\b(https?:)?\/\/[a-z0-9.-]+\.[a-z]{2,}/i, `${name}: no external URL`)
     t.notMatch(text, /(src|href)\s*=\s*["']?(https?:)?\/\//i, `${name}: no absolute or protocol-relative src/href`)
   }
   t.notMatch(css, /@import|url\(/i, 'the stylesheet loads nothing')
   t.notMatch(js, /\b(import\s*\(|import\s+[^(]|localStorage|sessionStorage|document\.cookie|innerHTML|eval\(|new Function)/, 'demo.js imports nothing, stores nothing, writes no HTML')
   t.match(js, /credentials: 'omit'/, 'no cookie is sent: tokens go in headers only')
-  t.notMatch(accountFlows, /localStorage|sessionStorage|document\.cookie|innerHTML|eval\(|new Function|fetch\(/, 'account-flows.js stores nothing, writes no HTML, and sends only through demo.js')
   t.same([...accountFlows.matchAll(/\bimport\b[^\n]*/g)].map(([line]) => line), ["import { $, bearer, credentials, exchange, showResult } from './demo.js'"], 'account-flows.js imports demo.js only')
+  for (const [name, text] of [['account-flows.js', accountFlows], ['mfa.js', mfa], ['passkey-json.js', passkeyJson]] as const) {
+    t.notMatch(text, /localStorage|sessionStorage|document\.cookie|innerHTML|eval\(|new Function|fetch\(/, `${name} stores nothing, writes no HTML, and sends only through demo.js`)
+  }
+  t.same([...mfa.matchAll(/\bimport\b[^\n]*/g)].map(([line]) => line), [
+    "import { $, bearer, credentials, exchange, keepPair, loginHooks, showResult, state } from './demo.js'",
+    "import { authenticationJson, creationOptions, registrationJson, requestOptions } from './passkey-json.js'"
+  ], 'mfa.js imports the page\'s own scripts only')
+  t.notMatch(passkeyJson, /\bimport\b/, 'passkey-json.js imports nothing')
 })
 
 t.test('demo page - only the demo files are served', async (t) => {

@@ -1,0 +1,73 @@
+import type { AuditSink } from '../audit.js'
+import { discardAudit } from '../audit.js'
+import { ForbiddenError, NotFoundError } from '../errors.js'
+import type { LoginThrottle } from '../login-throttle.js'
+import type { PasswordHasher } from '../password.js'
+import type { PasskeyRecord, Store } from '../storage/types.js'
+import { createChallengeStore } from './challenges.js'
+import { ReauthenticationRequiredError } from './errors.js'
+import { createLogin } from './login.js'
+import { createRegistration } from './registration.js'
+import type { WebAuthnSettings } from './settings.js'
+
+export interface PasskeyServiceOptions {
+  store: Store
+  settings: WebAuthnSettings
+  password: PasswordHasher
+  throttle: LoginThrottle
+  now: () => number
+  audit?: AuditSink
+}
+
+/** Who asks for a sensitive change: their access token's claims and, perhaps, their current password. */
+export interface Reauthentication {
+  userId: string
+  acr: string | undefined
+  password?: string | undefined
+  ip?: string | undefined
+}
+
+/**
+ * Passkeys (WebAuthn, with @simplewebauthn/server): registration for a logged-in user, the
+ * usernameless login, listing and deleting. The challenges live in the store as one-time tokens.
+ */
+export function createPasskeyService (options: PasskeyServiceOptions) {
+  const { store, settings, password, throttle, now, audit = discardAudit } = options
+  const challenges = createChallengeStore({ store, now })
+  const deps = { store, settings, challenges, now, audit }
+
+  return {
+    settings,
+    registration: createRegistration(deps),
+    login: createLogin(deps),
+
+    list: (userId: string): Promise<PasskeyRecord[]> => store.listPasskeys(userId),
+
+    hasPasskey: async (userId: string): Promise<boolean> => (await store.listPasskeys(userId)).length > 0,
+
+    async remove (userId: string, passkeyId: string): Promise<void> {
+      // Another user's passkey answers like a missing one.
+      if (!await store.deletePasskey(userId, passkeyId)) throw new NotFoundError('Passkey')
+      audit({ event: 'passkey_deleted', userId, passkeyId })
+    },
+
+    /**
+     * Adding a passkey gives its holder a way into the account that outlives a password change,
+     * so a stolen access token alone must not be enough: the session has a second factor (aal2),
+     * or the caller types the current password (checked under the login throttle, like a login).
+     */
+    async assertMayAddPasskey ({ userId, acr, password: typed, ip }: Reauthentication): Promise<void> {
+      if (acr === 'aal2') return
+      if (typed === undefined) throw new ReauthenticationRequiredError('Adding a passkey needs the current password, or a session logged in with a second factor')
+      const user = await store.findUserById(userId)
+      if (user === null) throw new NotFoundError('User')
+      await throttle.attempt({ username: user.usernameNormalized, ip: ip ?? 'unknown', userId }, async () => {
+        if (await password.verify(user.passwordHash, typed)) return
+        audit({ event: 'login_failure', userId, username: user.usernameNormalized, reason: 'wrong_password', ip })
+        throw new ForbiddenError('The current password is wrong', 'invalid_credentials')
+      })
+    }
+  }
+}
+
+export type PasskeyService = ReturnType<typeof createPasskeyService>

@@ -1,0 +1,44 @@
+import t from 'tap'
+import { bearer, registerAndLogin } from '../helper.js'
+import { softAuthenticator } from './soft-authenticator.js'
+import { claimsOf, ORIGIN, passkeySetup, type RegistrationOptionsJson } from './passkey-fixture.js'
+
+interface MfaRequired { code: string, mfa_token: string, methods: string[] }
+
+t.test('a passkey completes a password login that answered mfa_required: amr pwd + hwk, aal2', async (t) => {
+  const { app, user, registerPasskey, loginOptions, authenticator } = await passkeySetup(t)
+  await registerPasskey()
+  const verify = (challengeId: string, response: unknown, mfaToken: string) =>
+    app.inject({ method: 'POST', url: '/auth/passkeys/login/verify', payload: { challenge_id: challengeId, response, mfa_token: mfaToken } })
+
+  const password = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: user.username, password: user.password } })
+  t.equal(password.statusCode, 401, 'a passkey is a second factor: the password alone gets no tokens')
+  const challenge = password.json() as MfaRequired
+  t.match(challenge, { code: 'mfa_required' })
+  t.ok(challenge.methods.includes('passkey'))
+
+  const first = await loginOptions()
+  const badToken = await verify(first.challenge_id, authenticator.get(first.options), 'not-a-live-mfa-token')
+  t.equal(badToken.statusCode, 401)
+  t.equal(badToken.json().code, 'invalid_mfa_token')
+
+  // Another user of this server, with a passkey of their own, cannot answer this user's challenge.
+  const intruder = await registerAndLogin(app)
+  const intruderKey = softAuthenticator({ origin: ORIGIN })
+  const creation = (await app.inject({ method: 'POST', url: '/auth/passkeys/register/options', headers: bearer(intruder.access_token), payload: { password: intruder.password } })).json() as { challenge_id: string, options: RegistrationOptionsJson }
+  const created = await app.inject({ method: 'POST', url: '/auth/passkeys/register/verify', headers: bearer(intruder.access_token), payload: { challenge_id: creation.challenge_id, response: intruderKey.create(creation.options) } })
+  t.equal(created.statusCode, 201)
+  const theirs = await loginOptions()
+  const foreign = await verify(theirs.challenge_id, intruderKey.get(theirs.options), challenge.mfa_token)
+  t.equal(foreign.statusCode, 401)
+  t.equal(foreign.json().code, 'invalid_passkey')
+
+  // The refused tries left the password login's challenge alive, and the first login challenge unused.
+  const res = await verify(first.challenge_id, authenticator.get(first.options), challenge.mfa_token)
+  t.equal(res.statusCode, 200, res.body)
+  t.match(claimsOf((res.json() as { access_token: string }).access_token), { sub: user.id, amr: ['pwd', 'hwk'], acr: 'aal2' })
+
+  const again = await loginOptions()
+  const replay = await verify(again.challenge_id, authenticator.get(again.options), challenge.mfa_token)
+  t.equal(replay.json().code, 'invalid_mfa_token', 'the mfa_token works once')
+})
