@@ -39,7 +39,7 @@ t.test('limits - per IP: 429 with Retry-After from MAIL_RATE_LIMIT_IP_MAX, whate
 })
 
 t.test('production - refuses to start without SMTP_URL while a mail flow is on', async (t) => {
-  const production = { NODE_ENV: 'production', JWT_SECRET: 'Qm9uIGpvdXIgbGUgbW9uZGUgZnJvbSBhIHJhbmRvbSBzZWNyZXQgZm9yIHRlc3Rz', STORAGE_URL: 'mysql://db/auth', PUBLIC_URL: 'https://auth.example' }
+  const production = { NODE_ENV: 'production', JWT_SECRET: 'Qm9uIGpvdXIgbGUgbW9uZGUgZnJvbSBhIHJhbmRvbSBzZWNyZXQgZm9yIHRlc3Rz', STORAGE_URL: 'mysql://db/auth', PUBLIC_URL: 'https://auth.example', MFA_ENCRYPTION_KEY: 'mN5CkXg3rPqTzV1wY8bH0sLdF6jA2eUoI9tRcKyW4Qk=' }
   t.throws(() => loadConfig(production), { name: 'ConfigError', message: /^SMTP_URL must be set when NODE_ENV=production/ })
   t.throws(() => loadConfig({ ...production, EMAIL_VERIFICATION: 'off' }), { message: /SMTP_URL/ }, 'password reset still needs mail')
   t.equal(loadConfig({ ...production, EMAIL_VERIFICATION: 'off', PASSWORD_RESET: 'off' }).SMTP_URL, undefined, 'every mail flow off: no SMTP needed')
