@@ -32,7 +32,7 @@ export interface SmtpCapture {
 }
 
 function parts (text: string): Pick<CapturedMail, 'link' | 'token' | 'action' | 'code'> {
-  const link = /https?:\/\/\S+\/account\/#action=[a-z]+&token=[A-Za-z0-9_-]+/.exec(text)?.[0] ?? null
+  const link = /https?:\/\/[^\s#]+#action=[a-z]+&token=[A-Za-z0-9_-]+/.exec(text)?.[0] ?? null
   const fragment = link === null ? null : new URLSearchParams(link.slice(link.indexOf('#') + 1))
   return {
     link,
