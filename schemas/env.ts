@@ -76,6 +76,8 @@ export const EnvSchema = Type.Object({
   PASSWORD_RESET_TTL: Seconds(3600),
   EMAIL_VERIFICATION_TTL: Seconds(86400),
   EMAIL_CHANGE_TTL: Seconds(3600),
+  /** The page mail links open (`<this>#action=…&token=…`); default ${PUBLIC_URL}/account/. https:// in production. */
+  ACCOUNT_LINK_URL: Type.Optional(Type.String({ pattern: '^https?://[^?#\\s]+$' })),
   /** Requests to the routes that send mail allowed per client IP in RATE_LIMIT_WINDOW_MS (off with RATE_LIMIT_AUTH_MAX=0). */
   MAIL_RATE_LIMIT_IP_MAX: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 10 })
 })

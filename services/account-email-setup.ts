@@ -31,7 +31,7 @@ export function accountEmailFromConfig ({ config, log, mailer, ...shared }: {
   return createAccountEmailService({
     ...shared,
     outbox,
-    publicUrl: publicBaseUrl(config),
+    linkBase: config.ACCOUNT_LINK_URL ?? `${publicBaseUrl(config)}/account/`,
     // A generated secret changes with every process: codes then stay bound to user and purpose only.
     codePepper: config.jwtSecretGenerated ? 'one-time-code' : config.JWT_SECRET,
     ttl: { reset: config.PASSWORD_RESET_TTL, verify: config.EMAIL_VERIFICATION_TTL, change: config.EMAIL_CHANGE_TTL },

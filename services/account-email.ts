@@ -34,8 +34,8 @@ export interface AccountEmailOptions {
   throttle: LoginThrottle
   audit: AuditSink
   now: () => number
-  /** Where links point: the configured public URL, never a request's Host. */
-  publicUrl: string
+  /** The page links open (ACCOUNT_LINK_URL, else ${PUBLIC_URL}/account/): configuration, never a request's Host. */
+  linkBase: string
   /** Keys the code hashes (services/one-time-codes.ts). */
   codePepper: string
   ttl: FlowContext['ttl']
@@ -54,7 +54,7 @@ export function createAccountEmailService (options: AccountEmailOptions): Accoun
     codes: createOneTimeCodes({ store, now, pepper: options.codePepper }),
     limit: createAddressLimit({ store, now }),
     // The fragment never reaches a server or its logs, and a GET of /account/ consumes nothing.
-    link: (action, token) => `${options.publicUrl}/account/#action=${action}&token=${token}`
+    link: (action, token) => `${options.linkBase}#action=${action}&token=${token}`
   }
   const verification = createEmailVerification(ctx)
   return {

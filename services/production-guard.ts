@@ -46,6 +46,9 @@ export function assertProductionSafety (env: Env, introspectionClients: Map<stri
       throw new ConfigError(`INTROSPECTION_CLIENTS: the secret of client "${clientId}" must have at least ${MIN_INTROSPECTION_SECRET_CHARS} characters when NODE_ENV=production (generate one with: openssl rand -base64 32)`)
     }
   }
+  if (env.ACCOUNT_LINK_URL !== undefined && !env.ACCOUNT_LINK_URL.startsWith('https://')) {
+    throw new ConfigError('ACCOUNT_LINK_URL must be an https:// URL when NODE_ENV=production: mailed links carry one-time tokens')
+  }
   if (env.SMTP_URL === undefined && (env.EMAIL_VERIFICATION !== 'off' || env.PASSWORD_RESET !== 'off')) {
     throw new ConfigError('SMTP_URL must be set when NODE_ENV=production and a flow that sends mail is on (EMAIL_VERIFICATION, PASSWORD_RESET): set SMTP_URL=smtps://user:password@smtp.example.com:465 (or smtp://…:587 with STARTTLS), or EMAIL_VERIFICATION=off and PASSWORD_RESET=off to run without mail')
   }

@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Accepted, EmailChangeBody, EmailChangeConfirmBody, EmailVerified } from '../../schemas/account-email.js'
 import { AUTH_BODY_LIMIT, BEARER, errorReplies, errorReplyWith } from '../../schemas/common.js'
 import { activeUser } from '../../services/active-user.js'
-import { InvalidAccessTokenError } from '../../services/errors.js'
 
 const invalidToken = errorReplyWith(400, 'invalid_or_expired_token', 'This link or code is invalid, used or expired; ask for a new one')
 
@@ -33,9 +32,10 @@ const emailChange: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post('/email/change/confirm', {
     bodyLimit: AUTH_BODY_LIMIT,
-    // The token form needs no login (the link may open on another device); the code form needs the account's Bearer.
-    onRequest (request, reply, done) {
-      if (request.headers.authorization === undefined) done()
+    // The token form needs no login (the link may open on another device) and ignores any
+    // Authorization header; the code form needs the Bearer token of the account.
+    preHandler (request, reply, done) {
+      if ('token' in request.body) done()
       else fastify.authenticate(request, reply, done)
     },
     schema: {
@@ -47,7 +47,6 @@ const emailChange: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request) => {
     const body = request.body
-    if (!('token' in body) && request.headers.authorization === undefined) throw new InvalidAccessTokenError('The code form needs the Bearer token of the account')
     const { email } = await accountEmail.emailChange.confirm('token' in body ? { token: body.token } : { userId: request.user.sub, code: body.code }, request.ip)
     return { email, email_verified: true as const }
   })

@@ -45,4 +45,6 @@ t.test('production - refuses to start without SMTP_URL while a mail flow is on',
   t.equal(loadConfig({ ...production, EMAIL_VERIFICATION: 'off', PASSWORD_RESET: 'off' }).SMTP_URL, undefined, 'every mail flow off: no SMTP needed')
   t.equal(loadConfig({ ...production, SMTP_URL: 'smtps://user:pass@mail.example:465' }).SMTP_URL, 'smtps://user:pass@mail.example:465')
   t.throws(() => loadConfig({ SMTP_URL: 'http://mail.example' }), { message: /SMTP_URL/ }, 'only smtp:// or smtps://')
+  t.throws(() => loadConfig({ ...production, SMTP_URL: 'smtps://mail.example', ACCOUNT_LINK_URL: 'http://app.example/account' }), { message: /^ACCOUNT_LINK_URL must be an https:\/\/ URL/ })
+  t.throws(() => loadConfig({ ACCOUNT_LINK_URL: 'https://app.example/account#x' }), { message: /ACCOUNT_LINK_URL/ }, 'no fragment of its own')
 })

@@ -32,7 +32,7 @@ export interface SmtpCapture {
 }
 
 function parts (text: string): Pick<CapturedMail, 'link' | 'token' | 'action' | 'code'> {
-  const link = /https?:\/\/\S+\/account\/#action=[a-z]+&token=[A-Za-z0-9_-]+/.exec(text)?.[0] ?? null
+  const link = /https?:\/\/[^\s#]+#action=[a-z]+&token=[A-Za-z0-9_-]+/.exec(text)?.[0] ?? null
   const fragment = link === null ? null : new URLSearchParams(link.slice(link.indexOf('#') + 1))
   return {
     link,
@@ -43,11 +43,11 @@ function parts (text: string): Pick<CapturedMail, 'link' | 'token' | 'action' | 
 }
 
 /**
- * A real SMTP server on 127.0.0.1, port 0, inside the test process (smtp-server), each message
+ * A real SMTP server on 127.0.0.1 (or `host`), port 0, inside the test process (smtp-server), each message
  * parsed with mailparser. No TLS (STARTTLS is not offered: loopback only) and no auth. Closed
  * when the test ends. Tests await next(address) instead of sleeping.
  */
-export async function startSmtpCapture (t: { teardown (fn: () => unknown): void }): Promise<SmtpCapture> {
+export async function startSmtpCapture (t: { teardown (fn: () => unknown): void }, host = '127.0.0.1'): Promise<SmtpCapture> {
   const messages: CapturedMail[] = []
   const taken = new Set<CapturedMail>()
   const waiters: Array<{ address: string, resolve: (mail: CapturedMail) => void }> = []
@@ -95,10 +95,10 @@ export async function startSmtpCapture (t: { teardown (fn: () => unknown): void 
       }, callback)
     }
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  await new Promise<void>((resolve) => server.listen(0, host, resolve))
   const address = server.server.address()
   if (address === null || typeof address === 'string') throw new Error('smtp capture did not listen on a port')
-  capture.url = `smtp://127.0.0.1:${address.port}`
+  capture.url = `smtp://${host}:${address.port}`
   t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
   return capture
 }

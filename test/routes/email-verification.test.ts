@@ -92,3 +92,11 @@ t.test('verification - links use PUBLIC_URL even with a hostile Host header; a G
   await app.inject({ method: 'GET', url: `/account/?action=verify&token=${mail.token ?? ''}` })
   t.equal((await app.inject({ method: 'POST', url: '/auth/email/verify', payload: { token: mail.token } })).statusCode, 200, 'the token still works after the GETs')
 })
+
+t.test('verification - ACCOUNT_LINK_URL points links at an app\'s own page', async (t) => {
+  const { app, smtp } = await buildWithMail(t, { env: { ACCOUNT_LINK_URL: 'https://app.example.test/account' } })
+  const user = await registerWithEmail(app)
+  const mail = await smtp.next(user.email)
+  t.ok(mail.link?.startsWith('https://app.example.test/account#action=verify&token='), mail.link ?? 'no link')
+  t.equal((await app.inject({ method: 'POST', url: '/auth/email/verify', payload: { token: mail.token } })).statusCode, 200)
+})
