@@ -1,23 +1,9 @@
-import { existsSync } from 'node:fs'
-import { dirname, join } from 'node:path'
 import fastifyStatic from '@fastify/static'
 import fp from 'fastify-plugin'
+import { publicRoot } from './demo.js'
 
-/**
- * public/account/ of the project, found like public/demo/ (plugins/demo.ts): from the nearest
- * folder above `from` that holds package.json, so from the sources and from dist/ alike; null
- * when there is none, or it holds no public/account/index.html.
- */
-export function accountPagesRoot (from = import.meta.dirname): string | null {
-  let dir = from
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir)
-    if (parent === dir) return null
-    dir = parent
-  }
-  const root = join(dir, 'public', 'account')
-  return existsSync(join(root, 'index.html')) ? root : null
-}
+/** public/account/ of the project, found like public/demo/ (from the sources and from dist/); null when absent. */
+export const accountPagesRoot = (from?: string): string | null => publicRoot('account', from)
 
 /**
  * The account page at /account/: the page that links in mail open

@@ -5,20 +5,23 @@ import type { FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
 
 /**
- * public/demo/ of the project: found from the nearest folder above `from` that holds
+ * public/<folder>/ of the project: found from the nearest folder above `from` that holds
  * package.json (so from the sources and from dist/ alike); null when there is none, or it
- * holds no public/demo/index.html.
+ * holds no public/<folder>/index.html. Shared with the account page (plugins/account-pages.ts).
  */
-export function demoRoot (from = import.meta.dirname): string | null {
+export function publicRoot (folder: string, from = import.meta.dirname): string | null {
   let dir = from
   while (!existsSync(join(dir, 'package.json'))) {
     const parent = dirname(dir)
     if (parent === dir) return null
     dir = parent
   }
-  const root = join(dir, 'public', 'demo')
+  const root = join(dir, 'public', folder)
   return existsSync(join(root, 'index.html')) ? root : null
 }
+
+/** public/demo/ of the project, or null (see publicRoot). */
+export const demoRoot = (from = import.meta.dirname): string | null => publicRoot('demo', from)
 
 /**
  * The demo page's policy: the global CSP (plugins/helmet.ts) with two changes. Its scripts may

@@ -129,13 +129,17 @@ async function accountPageTest (t: Test, browser: Browser) {
 }
 
 /** The account page on a phone: a reset link open, nothing wider than the screen, a screenshot. */
+/**
+ * The account page on a phone with a reset link open: nothing wider than the screen, a
+ * screenshot; then the same message's code typed into the page's code form resets the password.
+ */
 async function narrowTest (t: Test, browser: Browser, smtp: SmtpCapture, email: string) {
-  const link = (await mailTo(smtp, email, withAction('reset'))).link ?? ''
-  const { page, problems } = await open(t, browser, link, PHONE)
+  const { link, code } = await mailTo(smtp, email, withAction('reset'))
+  const { page, problems } = await open(t, browser, link ?? '', PHONE)
   await page.fill('#reset-password', 'short')
   await page.fill('#reset-repeat', 'short')
   await page.click('#reset-submit')
-  await outcome(page)
+  t.match(await outcome(page), { kind: 'error', text: /at least 8 characters/, focused: 'reset-password' }, 'a short password is caught, focus back on the field')
   t.ok(await page.evaluate('document.documentElement.scrollWidth') as number <= PHONE.width, 'the page is no wider than the screen')
   const boxes = await page.evaluate(`[...document.querySelectorAll('input, button, label, h1, h2, p, .message')]
     .filter((el) => el.offsetParent !== null)
@@ -145,6 +149,16 @@ async function narrowTest (t: Test, browser: Browser, smtp: SmtpCapture, email: 
   t.same(await problems(), [])
   await mkdir(ARTIFACTS, { recursive: true })
   await page.screenshot({ path: join(ARTIFACTS, 'account-390px.png'), fullPage: true })
+
+  await page.check('input[name="purpose"][value="reset"]')
+  t.ok(await page.locator('#code-password').isVisible(), 'the code form asks for the new password when the code is for a reset')
+  await page.fill('#code-account', email)
+  await page.fill('#code-value', code ?? '')
+  await page.fill('#code-password', NEW_PASSWORD)
+  await page.fill('#code-repeat', NEW_PASSWORD)
+  await page.click('#code-submit')
+  t.match(await outcome(page), { kind: 'ok', text: /password is changed/ }, 'the typed code resets the password')
+  t.equal(await page.inputValue('#code-password'), '', 'and the form forgets it')
 }
 
 if (chromiumInstalled(t)) {
@@ -200,5 +214,6 @@ if (chromiumInstalled(t)) {
     t.same(await problems(), [])
     t.equal((await app.inject({ method: 'POST', url: '/auth/password/forgot', payload: { email } })).statusCode, 202)
     await narrowTest(t, browser, smtp, email)
+    t.equal((await app.inject({ method: 'POST', url: '/auth/login', payload: { username, password: NEW_PASSWORD } })).statusCode, 200, 'the new password logs in')
   })
 }

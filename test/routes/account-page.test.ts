@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
 import t, { type Test } from 'tap'
 import { accountPagesRoot } from '../../plugins/account-pages.js'
 import { bearer, build, login } from '../helper.js'
@@ -84,6 +85,22 @@ t.test('account page - only the page\'s files, only GET', async (t) => {
   t.same(readdirSync(join(PROJECT_ROOT, 'public', 'account')).sort(), [...FILES].sort(), 'public/account/ holds the page, its script and its stylesheet')
   t.equal(accountPagesRoot(join(PROJECT_ROOT, 'dist', 'plugins')), join(PROJECT_ROOT, 'public', 'account'), 'found from dist/ too')
   t.equal(accountPagesRoot('/'), null, 'no package.json above: no page')
+})
+
+t.test('account page - a server without public/account/ starts, warns, and has no /account/', async (t) => {
+  const { default: accountPages } = await t.mockImport<typeof import('../../plugins/account-pages.js')>('../../plugins/account-pages.js', {
+    '../../plugins/demo.js': { publicRoot: () => null }
+  })
+  const warnings: string[] = []
+  const app = Fastify()
+  t.teardown(() => app.close())
+  app.log.warn = ((message: string) => { warnings.push(message) }) as typeof app.log.warn
+  await app.register(fp(async () => {}, { name: 'config' }))
+  await app.register(fp(async () => {}, { name: 'helmet' }))
+  await app.register(accountPages)
+  await app.ready()
+  t.equal((await app.inject('/account/')).statusCode, 404)
+  t.match(warnings, [/account page not served/])
 })
 
 /** Every way a scanner or a careless client could GET a mailed token: none may spend it. */
