@@ -3,7 +3,7 @@
 /**
  * The benchmark suite: every speed claim of the README as a ratio measured in one run.
  *
- *   npm run build && node bench/run.mjs [--quick] [--only protected,passwords,refresh,revocations,users]
+ *   npm run build && node bench/run.mjs [--quick] [--only protected,passwords,mfa,refresh,revocations,users]
  *                                       [--out bench/results] [--report BENCHMARKS.md] [--dist dist]
  *                                       [--rounds N] [--seconds S]   (override the mode's rounds / window length)
  *                                       [--nice N]   (run the load generator and every server at nice N,
@@ -21,14 +21,15 @@ import { createContext } from './lib/context.mjs'
 import { describeDatabases, describeMachine } from './lib/machine.mjs'
 import { BENCH_DIR, PROJECT_ROOT, pinningAvailable, pinSelfToCore0, runAtNice } from './lib/processes.mjs'
 import { renderMarkdown, renderSvg } from './lib/report.mjs'
+import * as mfa from './scenarios/mfa.mjs'
 import * as passwords from './scenarios/passwords.mjs'
 import * as protectedRoutes from './scenarios/protected.mjs'
 import * as refresh from './scenarios/refresh.mjs'
 import * as revocations from './scenarios/revocations.mjs'
 import * as users from './scenarios/users.mjs'
 
-/** In this order: registrations and the login flood (passwords) change the main server most, so they run last. */
-const GROUPS = { protected: protectedRoutes, revocations, refresh, users, passwords }
+/** In this order: registrations and the login flood (passwords) change the main server most, so they run last (mfa starts its own server). */
+const GROUPS = { protected: protectedRoutes, revocations, refresh, users, passwords, mfa }
 
 /** @type {import('./lib/context.mjs').Settings} */
 const DEFAULT = {

@@ -13,6 +13,12 @@ async function userByName (fastify: FastifyInstance, username: string) {
   return user
 }
 
+function oneUsername (args: string[], command: string): string {
+  const [username, ...rest] = args
+  if (username === undefined || username.startsWith('--') || rest.length > 0) throw new UsageError(`${command} takes one username`)
+  return username
+}
+
 const roleList = (value: string) => value.split(',').map((role) => role.trim()).filter((role) => role !== '')
 
 export const userCommands: Record<string, Command> = {
@@ -79,12 +85,33 @@ export const userCommands: Record<string, Command> = {
   'user:mfa-reset': {
     help: 'Usage: npm run cli -- user:mfa-reset <username>   (removes their authenticator app, recovery codes and passkeys, ends their sessions; audited)',
     async run (args) {
-      const [username, ...rest] = args
-      if (username === undefined || username.startsWith('--') || rest.length > 0) throw new UsageError('user:mfa-reset takes one username')
+      const username = oneUsername(args, 'user:mfa-reset')
       await withApp(async (fastify) => {
         const user = await userByName(fastify, username)
         const removed = await resetUserMfa({ store: fastify.store, factors: fastify.mfa.factors, sessions: fastify.sessions }, 'cli', user.id)
         print(`${user.username}: second factors reset (authenticator app: ${removed.totp ? 'removed' : 'none'}, recovery codes: ${removed.recoveryCodes}, passkeys: ${removed.passkeys}); sessions ended`)
+      })
+    }
+  },
+  'user:verify-email': {
+    help: 'Usage: npm run cli -- user:verify-email <username>   (marks their address verified, as if they had followed the link)',
+    async run (args) {
+      const username = oneUsername(args, 'user:verify-email')
+      await withApp(async (fastify) => {
+        const user = await userByName(fastify, username)
+        await fastify.accountEmail.markVerified('cli', user.id)
+        print(`${user.username}: email ${user.email ?? '(none)'} verified`)
+      })
+    }
+  },
+  'user:send-reset': {
+    help: 'Usage: npm run cli -- user:send-reset <username>   (mails them a password reset link and code through SMTP_URL)',
+    async run (args) {
+      const username = oneUsername(args, 'user:send-reset')
+      await withApp(async (fastify) => {
+        const user = await userByName(fastify, username)
+        await fastify.accountEmail.passwordReset.sendTo(user, 'cli')
+        print(`${user.username}: reset link sent to ${user.email ?? '(none)'} (a failed send is logged and audited mail_failed)`)
       })
     }
   },

@@ -6,6 +6,7 @@ import { mfaKeySource } from '../services/mfa/encryption-key.js'
 import { MfaEnrollmentRequiredError, MfaRequiredError } from '../services/mfa/errors.js'
 import { createMfaFactorService, type MfaFactorService, type MfaNotice } from '../services/mfa/factors.js'
 import { createMfaLoginService, type MfaLoginService } from '../services/mfa/login-challenge.js'
+import { createMailOutbox } from '../services/mail/outbox.js'
 
 export interface RequireMfaOptions {
   /** Let a user with no active second factor through at aal1 (a password change must not lock them out). */
@@ -38,16 +39,19 @@ export default fp<AppOptions>(async (fastify, opts) => {
   const { box, notice } = mfaKeySource(config)
   if (notice !== null) fastify.log.warn(notice)
 
-  // Notices go out through fastify.mailer when a mailer plugin is loaded (looked up when sent, so
-  // plugin order does not matter); without one, the audit event is the only record.
-  const notify: MfaNotice = async (user, { subject, text }) => {
-    const mailer = (fastify as { mailer?: { send (mail: { to: string, subject: string, text: string }): Promise<unknown> } }).mailer
-    if (mailer === undefined || user.email === null) return
-    try {
-      await mailer.send({ to: user.email, subject, text })
-    } catch (error) {
-      fastify.log.warn({ err: error, userId: user.id }, 'second-factor notice not mailed')
-    }
+  // Notices are mailed after the reply (the outbox never makes a request wait or fail on mail),
+  // audited mail_sent / mail_failed, and drained at close.
+  const outbox = createMailOutbox({
+    mailer: fastify.mailer,
+    audit,
+    timeoutMs: config.MAIL_SEND_TIMEOUT_MS,
+    onError: (error, what) => fastify.log.error({ err: error }, what)
+  })
+  fastify.addHook('onClose', async () => { await outbox.drain() })
+  const notify: MfaNotice = (user, mail, message) => {
+    const to = user.email
+    if (to === null) return
+    outbox.later(() => outbox.send({ to, ...message }, { userId: user.id, mail }))
   }
 
   const factors = createMfaFactorService({ store, box, now, issuer: config.JWT_ISSUER, throttle: loginThrottle, audit, notify })
@@ -67,4 +71,4 @@ export default fp<AppOptions>(async (fastify, opts) => {
     if (enrolled) throw new MfaRequiredError()
     if (config.ADMIN_REQUIRE_MFA) throw new MfaEnrollmentRequiredError()
   })
-}, { name: 'mfa', dependencies: ['config', 'storage', 'services'] })
+}, { name: 'mfa', dependencies: ['config', 'storage', 'services', 'mailer'] })

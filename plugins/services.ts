@@ -1,5 +1,7 @@
 import fp from 'fastify-plugin'
 import { createAccountService, type AccountService } from '../services/accounts.js'
+import type { AccountEmailService } from '../services/account-email.js'
+import { accountEmailFromConfig } from '../services/account-email-setup.js'
 import type { AuditSink } from '../services/audit.js'
 import { createAuditTrail, type AuditTrail } from '../services/audit-trail.js'
 import type { AppOptions } from '../services/config.js'
@@ -21,6 +23,8 @@ declare module 'fastify' {
     revocations: RevocationView
     oauth: OAuthService
     accounts: AccountService
+    /** The mail flows: verification, password reset, email change (services/account-email*.ts). */
+    accountEmail: AccountEmailService
     /** The stored audit events (AUDIT_LOG=storage); null when they go to the log only. */
     auditTrail: AuditTrail | null
     /** Where audit events go (the log, and storage with AUDIT_LOG=storage): for plugins that add flows (mfa). */
@@ -73,6 +77,7 @@ export default fp<AppOptions>(async (fastify, opts) => {
   fastify.addHook('onClose', async () => {
     clearInterval(pruneTimer)
     revocations.stop()
+    await fastify.accountEmail.drain()
     await auditTrail?.flush()
   })
 
@@ -82,7 +87,7 @@ export default fp<AppOptions>(async (fastify, opts) => {
   const throttle = createLoginThrottle({ store, now, audit })
   fastify.decorate('audit', audit)
   fastify.decorate('loginThrottle', throttle)
-  fastify.decorate('users', createUserService({ store, password, now, audit, throttle }))
+  fastify.decorate('users', createUserService({ store, password, now, audit, throttle, emailVerification: config.EMAIL_VERIFICATION }))
   const sessions = createSessionService({
     store,
     tokens,
@@ -95,6 +100,7 @@ export default fp<AppOptions>(async (fastify, opts) => {
   })
   fastify.decorate('sessions', sessions)
   fastify.decorate('accounts', createAccountService({ store, sessions, password, now, audit, throttle }))
+  fastify.decorate('accountEmail', accountEmailFromConfig({ config, log: fastify.log, mailer: fastify.mailer, store, password, sessions, throttle, audit, now }))
   fastify.decorate('passkeys', createPasskeyService({ store, settings: passkeySettings, password, throttle, now, audit }))
   fastify.decorate('oauth', createOAuthService({ store, tokens, sessions, revocations, now, clients: config.introspectionClients, clientAuthLimit: { maxFailures: config.INTROSPECTION_MAX_FAILURES, windowMs: config.RATE_LIMIT_WINDOW_MS }, audit }))
-}, { name: 'services', dependencies: ['config', 'jwt', 'storage'] })
+}, { name: 'services', dependencies: ['config', 'jwt', 'storage', 'mailer'] })

@@ -30,7 +30,9 @@ export default fp(async (fastify) => {
         { name: 'oauth', description: 'OAuth 2.0 endpoints (RFC 6749, 7009, 7662) and key discovery' },
         { name: 'public', description: 'Example routes anyone may call' },
         { name: 'protected', description: 'Example routes guarded by a Bearer access token' },
-        { name: 'admin', description: 'User administration (role admin)' }
+        { name: 'admin', description: 'User administration (role admin)' },
+        { name: 'mfa', description: 'Second factors: authenticator app (TOTP), recovery codes, the login challenge, step-up' },
+        { name: 'passkeys', description: 'Passkeys (WebAuthn): register, usernameless login or second factor, list, delete' }
       ],
       components: {
         securitySchemes: {

@@ -28,12 +28,13 @@ export const AdminUser = Type.Object({
   id: Type.String(),
   username: Type.String(),
   email: Type.Union([Type.String(), Type.Null()]),
+  email_verified: Type.Boolean(),
   roles: Type.Array(Type.String()),
   created_at: Type.String({ format: 'date-time' }),
   disabled: Type.Boolean()
 }, {
   description: 'A user, as an admin sees it (never the password hash)',
-  examples: [{ id: UUID_EXAMPLE, username: 'alice', email: null, roles: ['user'], created_at: '2026-11-26T12:00:00.000Z', disabled: false }]
+  examples: [{ id: UUID_EXAMPLE, username: 'alice', email: null, email_verified: false, roles: ['user'], created_at: '2026-11-26T12:00:00.000Z', disabled: false }]
 })
 
 export const UserListQuery = Type.Object({
@@ -47,7 +48,7 @@ export const UserList = Type.Object({
   next: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `after` for the next page; null on the last page' })
 }, {
   description: 'One page of users, by username',
-  examples: [{ users: [{ id: UUID_EXAMPLE, username: 'alice', email: null, roles: ['user'], created_at: '2026-11-26T12:00:00.000Z', disabled: false }], next: null }]
+  examples: [{ users: [{ id: UUID_EXAMPLE, username: 'alice', email: null, email_verified: false, roles: ['user'], created_at: '2026-11-26T12:00:00.000Z', disabled: false }], next: null }]
 })
 
 export const RolesBody = Type.Object({

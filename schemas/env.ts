@@ -67,6 +67,21 @@ export const EnvSchema = Type.Object({
   MFA_ENCRYPTION_KEY: Type.Optional(Type.String({ minLength: 1 })),
   /** Every admin route needs a session that used a second factor (aal2); an admin without one is told to enrol. */
   ADMIN_REQUIRE_MFA: Type.Boolean({ default: false }),
+  /** Outgoing mail (plugins/mailer.ts): smtp://user:pass@host:587 (STARTTLS required unless loopback) or smtps://…:465; unset outside production: mail goes to the log. */
+  SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
+  /** The From of every message. */
+  MAIL_FROM: Type.String({ minLength: 3, default: 'no-reply@localhost' }),
+  /** A send that has not finished in this time is given up (and audited mail_failed); replies never wait for it. */
+  MAIL_SEND_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 5000 }),
+  /** off: no verification mail; optional: mailed, not required; required: login refused (403 email_not_verified) until verified. */
+  EMAIL_VERIFICATION: Type.Union([Type.Literal('off'), Type.Literal('optional'), Type.Literal('required')], { default: 'optional' }),
+  /** on: POST /auth/password/forgot mails reset links; off: the reset routes answer 403 password_reset_off. */
+  PASSWORD_RESET: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
+  PASSWORD_RESET_TTL: Seconds(3600),
+  EMAIL_VERIFICATION_TTL: Seconds(86400),
+  EMAIL_CHANGE_TTL: Seconds(3600),
+  /** Requests to the routes that send mail allowed per client IP in RATE_LIMIT_WINDOW_MS (off with RATE_LIMIT_AUTH_MAX=0). */
+  MAIL_RATE_LIMIT_IP_MAX: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 10 }),
   /** The WebAuthn relying party id passkeys are bound to: a domain (no scheme, no port); default: PUBLIC_URL's host name (localhost in development). */
   WEBAUTHN_RP_ID: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9.-]+$', maxLength: 253 })),
   /** The name an authenticator shows next to a passkey; default: the package name. */

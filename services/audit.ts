@@ -23,6 +23,19 @@ export type AuditEventName =
   | 'mfa_reset'
   | 'recovery_code_used'
   | 'recovery_codes_regenerated'
+  // Account flows by email (services/account-email*.ts): requests, sends, successes, failures.
+  | 'mail_sent'
+  | 'mail_failed'
+  | 'mail_limited'
+  | 'email_verify_requested'
+  | 'email_verified'
+  | 'email_verify_failed'
+  | 'password_reset_requested'
+  | 'password_reset'
+  | 'password_reset_failed'
+  | 'email_change_requested'
+  | 'email_changed'
+  | 'email_change_failed'
   | 'passkey_registered'
   | 'passkey_login'
   | 'passkey_deleted'
@@ -49,6 +62,8 @@ export interface AuditEvent {
   /** mfa_reset: what went. */
   passkeys?: number
   totp?: boolean
+  /** Which message (a template name: password-reset, verify-email, ...); never its content, link or code. */
+  mail?: string
   /** The passkey (WebAuthn credential id) an event is about. */
   passkeyId?: string
   /** passkey_counter_anomaly: the signature counter stored and the one the authenticator sent. */

@@ -49,6 +49,9 @@ export function assertProductionSafety (env: Env, introspectionClients: Map<stri
   if (env.MFA_ENCRYPTION_KEY === undefined) {
     throw new ConfigError('MFA_ENCRYPTION_KEY must be set when NODE_ENV=production (it encrypts the TOTP secrets of second factors at rest; keep it apart from the database and its backups): generate one with: openssl rand -base64 32')
   }
+  if (env.SMTP_URL === undefined && (env.EMAIL_VERIFICATION !== 'off' || env.PASSWORD_RESET !== 'off')) {
+    throw new ConfigError('SMTP_URL must be set when NODE_ENV=production and a flow that sends mail is on (EMAIL_VERIFICATION, PASSWORD_RESET): set SMTP_URL=smtps://user:password@smtp.example.com:465 (or smtp://…:587 with STARTTLS), or EMAIL_VERIFICATION=off and PASSWORD_RESET=off to run without mail')
+  }
   if (env.PUBLIC_URL === undefined && !/^https:\/\//.test(env.JWT_ISSUER)) {
     throw new ConfigError('PUBLIC_URL must be set when NODE_ENV=production and JWT_ISSUER is not an https:// URL: set PUBLIC_URL to the URL clients reach this server at (e.g. https://auth.example.com); discovery and JWKS links are built from it, never from the Host header')
   }

@@ -1,3 +1,5 @@
+import { EmailNotVerifiedError } from './account-email-errors.js'
+import { normalizeEmail } from './emails.js'
 import { newId } from './ids.js'
 import { discardAudit, type AuditSink } from './audit.js'
 import { AppError, InvalidCredentialsError } from './errors.js'
@@ -25,8 +27,10 @@ export interface UserService {
 
 export { normalizeUsername } from './usernames.js'
 
-export function createUserService ({ store, password, now, audit = discardAudit, throttle = createLoginThrottle({ store, now, audit }) }: {
+export function createUserService ({ store, password, now, audit = discardAudit, throttle = createLoginThrottle({ store, now, audit }), emailVerification = 'optional' }: {
   store: Store
+  /** EMAIL_VERIFICATION: `required` refuses login (after the password checked out) until the address is verified. */
+  emailVerification?: 'off' | 'optional' | 'required'
   password: PasswordHasher
   now: () => number
   audit?: AuditSink
@@ -37,11 +41,12 @@ export function createUserService ({ store, password, now, audit = discardAudit,
     async register ({ username, password: plain, email }) {
       assertRegistrableUsername(username)
       assertAcceptablePassword(plain, username)
+      if (emailVerification === 'required' && email === undefined) throw new EmailRequiredError()
       const user: UserRecord = {
         id: newId(),
         username,
         usernameNormalized: normalizeUsername(username),
-        email: email ?? null,
+        email: email === undefined ? null : normalizeEmail(email),
         emailVerifiedAt: null,
         passwordHash: await password.hash(plain),
         roles: [...DEFAULT_ROLES],
@@ -59,8 +64,9 @@ export function createUserService ({ store, password, now, audit = discardAudit,
       const user = canBeUsername(username) ? await store.findUserByUsername(username) : null
       // Only an existing account is named in the audit: people type passwords into the username field.
       const who = user === null ? {} : { userId: user.id, username: user.usernameNormalized }
+      let authenticated: UserRecord
       try {
-        return await throttle.attempt({ username, ip: client.ip ?? 'unknown', userId: user?.id }, async () => {
+        authenticated = await throttle.attempt({ username, ip: client.ip ?? 'unknown', userId: user?.id }, async () => {
           const { matches, upgradedHash } = user === null ? { matches: await password.verifyDummy(plain), upgradedHash: null } : await password.verifyAndUpgrade(user.passwordHash, plain)
           if (user === null || !matches) {
             audit({ event: 'login_failure', ...who, reason: user === null ? 'unknown_user' : 'wrong_password', ip: client.ip })
@@ -76,9 +82,19 @@ export function createUserService ({ store, password, now, audit = discardAudit,
         if (error instanceof LoginThrottledError) audit({ event: 'login_failure', ...who, reason: 'throttled', ip: client.ip })
         throw error
       }
+      // Only after the password checked out: the refusal tells nothing to someone without it.
+      if (emailVerification === 'required' && authenticated.emailVerifiedAt === null) throw new EmailNotVerifiedError()
+      return authenticated
     },
 
     findById: (id) => store.findUserById(id)
+  }
+}
+
+export class EmailRequiredError extends AppError {
+  override name = 'EmailRequiredError'
+  constructor () {
+    super(400, 'email_required', 'An email address is required to register on this server (EMAIL_VERIFICATION=required)')
   }
 }
 

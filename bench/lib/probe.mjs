@@ -148,6 +148,26 @@ const commands = {
   },
 
   /**
+   * Gives users prefix0 … prefix(count-1) (seeded first) a confirmed authenticator app through the
+   * MFA service, its last used step set two steps back, so the codes of the current and the next
+   * step both log in. Returns each user's base32 secret (the load generator computes the codes).
+   * @param {{ prefix: string, count: number }} args
+   */
+  async enrolTotp ({ prefix, count }) {
+    const step = Math.floor(Date.now() / 30_000)
+    /** @type {{ username: string, secret: string }[]} */
+    const users = []
+    await pool(0, count, 32, async (i) => {
+      const user = await app.store.findUserByUsername(`${prefix}${i}`)
+      if (user === null) throw new Error(`no user ${prefix}${i}`)
+      const { secret } = await app.mfa.factors.enrollTotp(user)
+      if (!await app.store.useTotpStep(user.id, step - 2, new Date())) throw new Error(`could not confirm ${prefix}${i}`)
+      users[i] = { username: user.username, secret }
+    })
+    return users
+  },
+
+  /**
    * count sessions, for users prefix0, prefix1, … prefix(users-1) in turn.
    * @param {{ prefix: string, count: number, users?: number }} args
    */

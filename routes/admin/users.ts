@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Accepted } from '../../schemas/account-email.js'
 import { AdminUser, IdParams, RolesBody, UserList, UserListQuery } from '../../schemas/account.js'
 import { BEARER, errorReplies, errorReplyWith, NoContent } from '../../schemas/common.js'
 import type { UserRecord } from '../../services/storage/types.js'
@@ -7,6 +8,7 @@ const view = (user: UserRecord) => ({
   id: user.id,
   username: user.username,
   email: user.email,
+  email_verified: user.email !== null && user.emailVerifiedAt !== null,
   roles: user.roles,
   created_at: user.createdAt.toISOString(),
   disabled: user.disabledAt !== null
@@ -17,7 +19,7 @@ const selfLockout = errorReplyWith(409, 'self_lockout', 'An admin cannot remove 
 
 /** The admin API: list, read, set roles, disable / enable, delete, clear failed logins. */
 const adminUsers: FastifyPluginAsyncTypebox = async (fastify) => {
-  const { accounts } = fastify
+  const { accounts, accountEmail } = fastify
   const meta = (summary: string) => ({ tags: ['admin'], summary, security: BEARER })
 
   fastify.get('/users', {
@@ -49,6 +51,22 @@ const adminUsers: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async (request, reply) => {
     await accounts.deleteUser(request.user.sub, request.params.id)
     return reply.code(204).send(null)
+  })
+
+  fastify.post('/users/:id/email/verify', {
+    schema: { ...meta('Mark the user\'s email address verified'), params: IdParams, response: { 200: AdminUser, ...errorReplies(400, 404), ...denied } }
+  }, async (request) => view(await accountEmail.markVerified(request.user.sub, request.params.id)))
+
+  fastify.post('/users/:id/password/reset', {
+    schema: {
+      ...meta('Mail the user a password reset link and code'),
+      params: IdParams,
+      response: { 202: Accepted, ...errorReplies(400, 404), 409: errorReplyWith(409, 'no_email', 'This account has no email address to send a reset link to'), ...denied }
+    }
+  }, async (request, reply) => {
+    const user = await accounts.getUser(request.params.id)
+    await accountEmail.passwordReset.sendTo(user, request.user.sub)
+    return reply.code(202).send({ message: 'A reset link and code were sent to the user\'s address' })
   })
 
   fastify.delete('/users/:id/login-failures', {

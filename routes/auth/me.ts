@@ -15,6 +15,7 @@ const me: FastifyPluginAsyncTypebox = async (fastify) => {
       id: user.id,
       username: user.username,
       email: user.email,
+      email_verified: user.email !== null && user.emailVerifiedAt !== null,
       roles: user.roles,
       created_at: user.createdAt.toISOString()
     }

@@ -4,7 +4,7 @@ import { AUTH_BODY_LIMIT, errorReplies } from '../../schemas/common.js'
 import { PublicUser } from '../../schemas/user.js'
 
 const register: FastifyPluginAsyncTypebox = async (fastify) => {
-  const { users } = fastify
+  const { users, accountEmail } = fastify
 
   fastify.post('/register', {
     bodyLimit: AUTH_BODY_LIMIT,
@@ -17,6 +17,8 @@ const register: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request, reply) => {
     const user = await users.register(request.body)
+    // With an address (and EMAIL_VERIFICATION not off), the verification mail goes out after this reply.
+    accountEmail.registered(user)
     return reply.code(201).send({ id: user.id, username: user.username, email: user.email })
   })
 }

@@ -9,6 +9,8 @@ const INVALID_GRANT = new Set(['invalid_credentials', 'account_disabled', 'inval
 function toOAuthError (error: FastifyError): { status: number, code: string, description: string } {
   if (error instanceof OAuthError) return { status: error.statusCode, code: error.code, description: error.message }
   const code = typeof error.code === 'string' ? error.code : ''
+  // EMAIL_VERIFICATION=required: the password was right; the client must show the user what to do.
+  if (code === 'email_not_verified') return { status: 403, code, description: error.message }
   if (INVALID_GRANT.has(code)) return { status: 400, code: 'invalid_grant', description: error.message }
   if (code === 'FST_BASIC_AUTH_MISSING_OR_BAD_AUTHORIZATION_HEADER') return { status: 401, code: 'invalid_client', description: 'Malformed HTTP Basic credentials' }
   if (code === 'storage_unavailable' || code === 'overloaded') return { status: 503, code: 'temporarily_unavailable', description: error.message }

@@ -24,7 +24,7 @@ const token: FastifyPluginAsyncTypebox = async (fastify) => {
       security: BASIC_OR_NONE,
       consumes: ['application/x-www-form-urlencoded', 'application/json'],
       body: TokenRequest,
-      response: { 200: TokenPairReply, ...oauthErrorReplies(401, 413, 429, 503), 400: OAuthTokenErrorReply }
+      response: { 200: TokenPairReply, ...oauthErrorReplies(401, 403, 413, 429, 503), 400: OAuthTokenErrorReply }
     },
     preHandler (request, reply, done) {
       const wantsBasic = request.body.grant_type === 'password' && request.body.username === undefined

@@ -4,6 +4,8 @@ import { InvalidCredentialsError } from '../errors.js'
 import type { LoginThrottle } from '../login-throttle.js'
 import type { Store, TotpFactorRecord, UserRecord } from '../storage/types.js'
 import { InvalidMfaCodeError, MfaStateError } from './errors.js'
+import type { RenderedMail } from '../mail/templates/layout.js'
+import { factorsReset, recoveryCodeUsed, totpRemoved } from './notices.js'
 import { hashRecoveryCode, newRecoveryCodes } from './recovery-codes.js'
 import type { SecretBox } from './secret-box.js'
 import { matchingTotpStep, newTotpSecret, totpUri } from './totp.js'
@@ -23,8 +25,11 @@ export interface MfaStatus {
 
 export interface TotpEnrolment { secret: string, otpauth_uri: string, qr_svg_data_url: string }
 
-/** Something to tell a user about their own account (a recovery code used, factors reset), by mail when there is a mailer. */
-export type MfaNotice = (user: UserRecord, notice: { subject: string, text: string }) => Promise<void>
+/**
+ * Tells a user about their own account (a recovery code used, the app removed, factors reset):
+ * mailed after the reply when they have an address (plugins/mfa.ts); `mail` names the message.
+ */
+export type MfaNotice = (user: UserRecord, mail: string, message: RenderedMail) => void
 
 export interface MfaFactorService {
   status (userId: string): Promise<MfaStatus>
@@ -59,6 +64,9 @@ export interface MfaFactorOptions {
 
 const context = (userId: string) => `totp\u0000${userId}`
 
+/** The throttle's name for an account's second-factor attempts: no username holds a NUL. */
+export const secondFactorThrottleName = (usernameNormalized: string) => `mfa\u0000${usernameNormalized}`
+
 export function createMfaFactorService ({ store, box, now, issuer, throttle, audit, notify }: MfaFactorOptions): MfaFactorService {
   const at = () => new Date(now())
 
@@ -67,10 +75,18 @@ export function createMfaFactorService ({ store, box, now, issuer, throttle, aud
     return factor?.confirmedAt == null ? null : factor
   }
 
-  /** Runs a check as one login attempt: refused while locked, a wrong code counted as a failure. */
+  /**
+   * Runs a check as one login attempt, counted twice: under the account's own name, so wrong codes
+   * lock password logins like wrong passwords, and under a second-factor name that only a right
+   * code clears. Without the second count, an attacker who has the password would wipe their
+   * failures with every password login (a success clears its client's count and makes the client
+   * "known", exempt from the account's ceiling) and could guess codes without end. Either count
+   * locked: 429.
+   */
   async function guarded<T> (user: UserRecord, ip: string, check: () => Promise<T>): Promise<T> {
+    const attempt = (username: string, run: () => Promise<T>) => throttle.attempt({ username, ip, userId: user.id }, run)
     try {
-      return await throttle.attempt({ username: user.usernameNormalized, ip, userId: user.id }, check)
+      return await attempt(secondFactorThrottleName(user.usernameNormalized), () => attempt(user.usernameNormalized, check))
     } catch (error) {
       if (error instanceof InvalidCredentialsError) {
         audit({ event: 'mfa_failure', userId: user.id, ip })
@@ -106,10 +122,7 @@ export function createMfaFactorService ({ store, box, now, issuer, throttle, aud
       if (!await store.consumeRecoveryCode(user.id, hashRecoveryCode(user.id, proof.recovery_code), at())) throw new InvalidCredentialsError()
       const left = await store.countRecoveryCodes(user.id)
       audit({ event: 'recovery_code_used', userId: user.id, ip, remaining: left })
-      await notify?.(user, {
-        subject: 'A recovery code was used on your account',
-        text: `One of your recovery codes was just used to sign in or to change your second factor (from ${ip}). ${left} unused code(s) remain. If this was not you, change your password and contact an administrator.`
-      })
+      notify?.(user, 'mfa-recovery-code-used', recoveryCodeUsed({ username: user.username, ip, remaining: left }))
       return 'recovery_code'
     })
   }
@@ -164,6 +177,7 @@ export function createMfaFactorService ({ store, box, now, issuer, throttle, aud
       // The codes are the way back to a second factor; with none left they would open nothing.
       if ((await store.listPasskeys(user.id)).length === 0) await store.replaceRecoveryCodes(user.id, [], at())
       audit({ event: 'mfa_removed', userId: user.id, ip, method: 'totp' })
+      notify?.(user, 'mfa-totp-removed', totpRemoved({ username: user.username, ip }))
     },
 
     async resetAll (actorId, user) {
@@ -172,11 +186,10 @@ export function createMfaFactorService ({ store, box, now, issuer, throttle, aud
       await store.replaceRecoveryCodes(user.id, [], at())
       const passkeys = await store.listPasskeys(user.id)
       for (const passkey of passkeys) await store.deletePasskey(user.id, passkey.id)
+      // A fresh start: the codes the user gets wrong while enrolling again are counted from zero.
+      await throttle.clear(secondFactorThrottleName(user.usernameNormalized))
       audit({ event: 'mfa_reset', userId: user.id, actorId, passkeys: passkeys.length, totp })
-      await notify?.(user, {
-        subject: 'Your second factors were reset',
-        text: 'An administrator removed the second factors of your account (authenticator app, recovery codes and passkeys) and ended your sessions. Log in with your password and set up a second factor again. If you did not ask for this, contact an administrator.'
-      })
+      notify?.(user, 'mfa-reset', factorsReset({ username: user.username }))
       return { totp, recoveryCodes, passkeys: passkeys.length }
     }
   }

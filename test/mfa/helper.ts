@@ -34,8 +34,8 @@ export interface TotpUser { id: string, username: string, secret: string, recove
  * A registered user with a confirmed authenticator app, through the routes: login, enrol, confirm
  * (which uses the code of the current step: the next code the test types must come from a later step).
  */
-export async function userWithTotp (app: FastifyInstance, now: () => number, username?: string): Promise<TotpUser> {
-  const user = await register(app, username)
+export async function userWithTotp (app: FastifyInstance, now: () => number, existing?: { id: string, username: string }): Promise<TotpUser> {
+  const user = existing ?? await register(app)
   const login = await passwordLogin(app, user.username)
   if (login.statusCode !== 200) throw new Error(`login failed: ${login.body}`)
   const { access_token: accessToken } = login.json() as { access_token: string }

@@ -136,3 +136,21 @@ t.test('mfa login - 20 concurrent uses of one mfa_token with the right code: exa
   t.equal(replies.filter((res) => res.statusCode === 200).length, 1)
   t.ok(replies.every((res) => res.statusCode === 200 || res.statusCode === 401))
 })
+
+t.test('mfa login - a new password login does not wipe the count of wrong codes (an attacker with the password cannot guess codes without end)', async (t) => {
+  const { app, clock } = await buildMfaApp(t)
+  const user = await userWithTotp(app, clock.now)
+  clock.advance(STEP_MS)
+  const wrongCode = () => totpCode(user.secret, clock.now()) === '000000' ? '111111' : '000000'
+  const verify = (token: string, code: string) => app.inject({ method: 'POST', url: '/auth/mfa/verify', payload: { mfa_token: token, code } })
+  const first = await mfaToken(app, user.username)
+  for (let i = 0; i < 5; i++) t.equal((await verify(first, wrongCode())).json().code, 'invalid_mfa_code')
+  clock.advance(1500) // past the first back-off (1 s)
+  t.equal((await verify(await mfaToken(app, user.username), wrongCode())).json().code, 'invalid_mfa_code', 'the password works again and one more code is wrong')
+  const token = await mfaToken(app, user.username)
+  const locked = await verify(token, totpCode(user.secret, clock.now()))
+  t.equal(locked.statusCode, 429, 'the password login cleared its own count, not the count of codes')
+  t.equal(locked.json().code, 'login_throttled')
+  clock.advance(2500)
+  t.equal((await verify(token, totpCode(user.secret, clock.now()))).statusCode, 200, 'after the back-off the right code gets in with the same mfa_token')
+})

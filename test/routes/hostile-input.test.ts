@@ -14,6 +14,8 @@ import { bodyFor, hostileAuthorization, pathSegment, queryFor } from './hostile/
 const OPEN_WRITES: Record<string, string> = {
   'POST /auth/register': 'open sign-up: any username and password the schema accepts make an account',
   'POST /oauth/revoke': 'RFC 7009 section 2.2: 200 whether or not the token was valid, so a caller learns nothing',
+  'POST /auth/password/forgot': '202 whether or not an account matches (mail goes only to a real account\'s own address), so a caller learns nothing',
+  'POST /auth/email/verify/request': '202 whether or not an account matches (mail goes only to a real account\'s own address), so a caller learns nothing',
   'POST /auth/passkeys/login/options': 'hands anyone a fresh login challenge (stored 5 minutes, IP rate-limited): it names no user and proves nothing'
 }
 /** Routes whose error replies are not JSON, and why. */

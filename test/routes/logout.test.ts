@@ -52,7 +52,7 @@ t.test('GET /auth/me - should return the caller without secrets', async (t) => {
   t.equal(res.statusCode, 200)
   const body = res.json()
   t.match(body, { username, email: 'me@example.com', roles: ['user'] })
-  t.same(Object.keys(body).sort(), ['created_at', 'email', 'id', 'roles', 'username'])
+  t.same(Object.keys(body).sort(), ['created_at', 'email', 'email_verified', 'id', 'roles', 'username'])
   t.ok(!Number.isNaN(Date.parse(body.created_at)))
   t.equal((await app.inject('/auth/me')).statusCode, 401)
 })

@@ -40,7 +40,7 @@ t.test('loadConfig - should name the variable of a bad value', async (t) => {
 t.test('loadConfig - should refuse production without a strong JWT_SECRET', async (t) => {
   t.throws(() => loadConfig({ NODE_ENV: 'production' }), { message: /JWT_SECRET/ })
   t.throws(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short' }), ConfigError)
-  t.equal(loadConfig({ NODE_ENV: 'production', JWT_SECRET: RANDOM_SECRET, STORAGE_URL: 'sqlite:///var/lib/auth/auth.db', PUBLIC_URL: 'https://auth.example', MFA_ENCRYPTION_KEY: MFA_KEY }).JWT_SECRET, RANDOM_SECRET)
+  t.equal(loadConfig({ NODE_ENV: 'production', JWT_SECRET: RANDOM_SECRET, STORAGE_URL: 'sqlite:///var/lib/auth/auth.db', PUBLIC_URL: 'https://auth.example', SMTP_URL: 'smtps://mail.example:465', MFA_ENCRYPTION_KEY: MFA_KEY }).JWT_SECRET, RANDOM_SECRET)
 })
 
 t.test('loadConfig - should parse CORS_ORIGINS into exact origins', async (t) => {
@@ -51,7 +51,7 @@ t.test('loadConfig - should parse CORS_ORIGINS into exact origins', async (t) =>
 })
 
 t.test('loadConfig - production guard: each refusal names the variable and the fix', async (t) => {
-  const strong = { NODE_ENV: 'production', JWT_SECRET: RANDOM_SECRET, STORAGE_URL: 'mysql://db/auth', PUBLIC_URL: 'https://auth.example', MFA_ENCRYPTION_KEY: MFA_KEY }
+  const strong = { NODE_ENV: 'production', JWT_SECRET: RANDOM_SECRET, STORAGE_URL: 'mysql://db/auth', PUBLIC_URL: 'https://auth.example', SMTP_URL: 'smtps://mail.example:465', MFA_ENCRYPTION_KEY: MFA_KEY }
   t.throws(() => loadConfig({ ...strong, JWT_SECRET: undefined }), { message: /JWT_SECRET.*openssl rand/ })
   t.throws(() => loadConfig({ ...strong, JWT_SECRET: 'short' }), { message: /JWT_SECRET/ })
   t.throws(() => loadConfig({ ...strong, STORAGE_URL: 'memory://' }), { message: /STORAGE_URL=memory:\/\/.*ALLOW_MEMORY_STORAGE=true/ })
@@ -67,7 +67,7 @@ t.test('loadConfig - production guard: each refusal names the variable and the f
   t.equal(loadConfig({ STORAGE_URL: 'memory://' }).STORAGE_URL, 'memory://', 'outside production memory is accepted')
 })
 
-const production = { NODE_ENV: 'production', JWT_SECRET: RANDOM_SECRET, STORAGE_URL: 'mysql://db/auth', PUBLIC_URL: 'https://auth.example', MFA_ENCRYPTION_KEY: MFA_KEY }
+const production = { NODE_ENV: 'production', JWT_SECRET: RANDOM_SECRET, STORAGE_URL: 'mysql://db/auth', PUBLIC_URL: 'https://auth.example', SMTP_URL: 'smtps://mail.example:465', MFA_ENCRYPTION_KEY: MFA_KEY }
 
 t.test('production guard - a NODE_ENV that looks like production but is not exactly it is refused', async (t) => {
   for (const nodeEnv of ['Production', 'production ', ' production', 'PRODUCTION', 'prod', 'Prod', 'production-eu']) {
