@@ -31,7 +31,8 @@ export default fp(async (fastify) => {
         { name: 'public', description: 'Example routes anyone may call' },
         { name: 'protected', description: 'Example routes guarded by a Bearer access token' },
         { name: 'admin', description: 'User administration (role admin)' },
-        { name: 'mfa', description: 'Second factors: authenticator app (TOTP), recovery codes, the login challenge, step-up' }
+        { name: 'mfa', description: 'Second factors: authenticator app (TOTP), recovery codes, the login challenge, step-up' },
+        { name: 'passkeys', description: 'Passkeys (WebAuthn): register, usernameless login or second factor, list, delete' }
       ],
       components: {
         securitySchemes: {

@@ -37,13 +37,10 @@ export function createPasskeyService (options: PasskeyServiceOptions) {
   const deps = { store, settings, challenges, now, audit }
 
   return {
-    settings,
     registration: createRegistration(deps),
     login: createLogin(deps),
 
     list: (userId: string): Promise<PasskeyRecord[]> => store.listPasskeys(userId),
-
-    hasPasskey: async (userId: string): Promise<boolean> => (await store.listPasskeys(userId)).length > 0,
 
     async remove (userId: string, passkeyId: string): Promise<void> {
       // Another user's passkey answers like a missing one.

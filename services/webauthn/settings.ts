@@ -35,7 +35,8 @@ export function webauthnSettings (config: SettingsConfig): WebAuthnSettings {
       throw new ConfigError(`WEBAUTHN_RP_ID=${rpId} does not cover the origin ${origin}: the RP ID must be that origin's host name or a parent domain of it (set WEBAUTHN_RP_ID or WEBAUTHN_ORIGINS)`)
     }
     if (config.NODE_ENV === 'production' && !origin.startsWith('https://')) {
-      throw new ConfigError(`WEBAUTHN_ORIGINS: ${origin} is not https:// when NODE_ENV=production: browsers offer passkeys only to secure pages; set PUBLIC_URL to your https:// URL or list https:// origins in WEBAUTHN_ORIGINS`)
+      const source = config.WEBAUTHN_ORIGINS === undefined ? 'PUBLIC_URL (the default of WEBAUTHN_ORIGINS)' : 'WEBAUTHN_ORIGINS'
+      throw new ConfigError(`${source}: ${origin} is not https:// when NODE_ENV=production: browsers offer passkeys only to secure pages; set PUBLIC_URL to your https:// URL or list https:// origins in WEBAUTHN_ORIGINS`)
     }
   }
   return { rpId, rpName: config.WEBAUTHN_RP_NAME ?? readPackageInfo().name, origins }

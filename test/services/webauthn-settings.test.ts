@@ -25,7 +25,8 @@ t.test('WEBAUTHN_ORIGINS lists bare http(s) origins', async (t) => {
 })
 
 t.test('production: https origins only', async (t) => {
-  const production = { NODE_ENV: 'production', JWT_SECRET: 'kP9#vX2$mQ7!wR4&zT8*bN3^cL6@hJ1%', STORAGE_URL: 'sqlite:///tmp/x.db' }
-  t.throws(() => settings({ ...production, PUBLIC_URL: 'http://auth.example.com' }), { message: /not https:\/\/ when NODE_ENV=production/ })
+  const production = { NODE_ENV: 'production', JWT_SECRET: 'kP9#vX2$mQ7!wR4&zT8*bN3^cL6@hJ1%', STORAGE_URL: 'sqlite:///tmp/x.db', MFA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), EMAIL_VERIFICATION: 'off', PASSWORD_RESET: 'off' }
+  t.throws(() => settings({ ...production, PUBLIC_URL: 'http://auth.example.com' }), { message: /^PUBLIC_URL \(the default of WEBAUTHN_ORIGINS\): http:\/\/auth.example.com is not https:\/\/ when NODE_ENV=production/ })
+  t.throws(() => settings({ ...production, PUBLIC_URL: 'https://auth.example.com', WEBAUTHN_ORIGINS: 'http://auth.example.com' }), { message: /^WEBAUTHN_ORIGINS: http:\/\/auth.example.com is not https:\/\// })
   t.match(settings({ ...production, PUBLIC_URL: 'https://auth.example.com' }), { rpId: 'auth.example.com', origins: ['https://auth.example.com'] })
 })
