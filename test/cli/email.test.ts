@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
@@ -7,12 +7,9 @@ import { build, login, PASSWORD, uniqueName } from '../helper.js'
 import { startSmtpCapture } from '../mail/smtp-capture.js'
 import { cli } from './run-cli.js'
 
-// Until the storage branch implements one-time tokens on SQL, the SQLite file store cannot hold them.
-const sqlTokensPending = existsSync(join(import.meta.dirname, '..', '..', 'services', 'storage', 'not-yet.ts'))
-
 t.before(buildDist)
 
-t.test('cli - user:verify-email and user:send-reset on the server\'s SQLite file', { skip: sqlTokensPending && 'SQL adapters do not store one-time tokens yet (services/storage/not-yet.ts)' }, async (t) => {
+t.test('cli - user:verify-email and user:send-reset on the server\'s SQLite file', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'auth-cli-mail-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   const smtp = await startSmtpCapture(t)

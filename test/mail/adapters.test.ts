@@ -1,15 +1,10 @@
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
 import t from 'tap'
 import { forEachAdapter } from '../adapters/databases.js'
 import { bearer, login, PASSWORD } from '../helper.js'
 import { buildWithMail, registerWithEmail, uniqueEmail } from './app.js'
 
-// The SQL and MongoDB stores gain one-time tokens on the storage branch; until it is merged they throw.
-const pending = existsSync(join(import.meta.dirname, '..', '..', 'services', 'storage', 'not-yet.ts'))
-
 /** The "done when", on every storage adapter, over real SMTP, the clock moved by injection. */
-t.test('mail flows on each adapter', { skip: pending && 'the SQL and MongoDB stores do not hold one-time tokens yet (services/storage/not-yet.ts)' }, async (t) => {
+t.test('mail flows on each adapter', async (t) => {
   forEachAdapter(t, async (t, database) => {
     let clock = Date.now()
     const { app, smtp } = await buildWithMail(t, { now: () => clock, env: { STORAGE_URL: database.url, EMAIL_VERIFICATION: 'optional' } })
