@@ -66,8 +66,13 @@ export function createLogin ({ store, settings, challenges, now, audit }: LoginD
      * whatever happens next), the passkey it names and the user handle it carries; records the
      * use with a compare-and-set on the counter, so of two uses racing with one counter value
      * only one logs in.
+     *
+     * `requireUserVerification`: a passkey alone opens a session only when its authenticator
+     * verified the user (PIN, biometrics): possession alone is one factor, and would let anyone
+     * holding an unlocked security key past an account that has a second factor. After a password
+     * (an mfa_token) presence is enough: the passkey is then the second factor.
      */
-    async verify (challengeId: string, response: AuthenticationResponseJSON, client: { ip?: string | undefined } = {}): Promise<PasskeyLogin> {
+    async verify (challengeId: string, response: AuthenticationResponseJSON, client: { ip?: string | undefined } = {}, { requireUserVerification = true } = {}): Promise<PasskeyLogin> {
       const expectedChallenge = await challenges.consume(challengeId, 'webauthn_login', null)
       const passkey = await store.findPasskey(response.id)
       if (passkey === null) return refuse('unknown_passkey', null, client.ip)
@@ -79,6 +84,7 @@ export function createLogin ({ store, settings, challenges, now, audit }: LoginD
         audit({ event: 'passkey_counter_anomaly', userId: passkey.userId, passkeyId: passkey.id, ip: client.ip, storedCounter: passkey.counter, receivedCounter: info.newCounter })
         return refuse('passkey_counter_anomaly', passkey, client.ip)
       }
+      if (requireUserVerification && !info.userVerified) return refuse('passkey_user_not_verified', passkey, client.ip)
       const user = await store.findUserById(passkey.userId)
       if (user === null) return refuse('unknown_passkey', null, client.ip)
       if (user.disabledAt !== null) throw new AccountDisabledError()

@@ -27,12 +27,21 @@ t.test('login - a usernameless login with a user-verified passkey opens an aal2 
   ])
 })
 
-t.test('login - without user verification the passkey is one factor: aal1', async (t) => {
-  const { registerPasskey, passkeyLogin } = await passkeySetup(t, { userVerified: false })
+t.test('login - without user verification a passkey alone opens nothing, but still serves as the second factor after a password', async (t) => {
+  const logLines: string[] = []
+  const { app, user, registerPasskey, passkeyLogin, loginOptions, authenticator } = await passkeySetup(t, { userVerified: false, logLines })
   await registerPasskey()
-  const res = await passkeyLogin()
-  t.equal(res.statusCode, 200)
-  t.match(claimsOf((res.json() as { access_token: string }).access_token), { amr: ['hwk', 'user'], acr: 'aal1' })
+  const alone = await passkeyLogin()
+  t.equal(alone.statusCode, 401, 'possession alone is one factor: no session')
+  t.equal(alone.json().code, 'invalid_passkey')
+  t.match(auditEvents(logLines).filter((event) => event.event === 'login_failure'), [{ reason: 'passkey_user_not_verified', userId: user.id }])
+
+  const password = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: user.username, password: user.password } })
+  t.equal(password.json().code, 'mfa_required')
+  const { challenge_id: challengeId, options } = await loginOptions()
+  const res = await app.inject({ method: 'POST', url: '/auth/passkeys/login/verify', payload: { challenge_id: challengeId, response: authenticator.get(options), mfa_token: password.json().mfa_token } })
+  t.equal(res.statusCode, 200, res.body)
+  t.match(claimsOf((res.json() as { access_token: string }).access_token), { amr: ['pwd', 'hwk'], acr: 'aal2' })
 })
 
 t.test('login - unknown passkey, another user\'s handle, bad signature and wrong origin get one and the same answer', async (t) => {

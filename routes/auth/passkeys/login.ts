@@ -50,7 +50,7 @@ const login: FastifyPluginAsyncTypebox = async (fastify) => {
     // Looked up, not consumed: a passkey that fails leaves the password login's challenge alive.
     const pending = mfaToken === undefined ? null : await mfa.login.pendingUser(mfaToken)
     if (mfaToken !== undefined && pending === null) throw new InvalidMfaTokenError()
-    const login = await passkeys.login.verify(challengeId, response as AuthenticationResponseJSON, { ip: request.ip })
+    const login = await passkeys.login.verify(challengeId, response as AuthenticationResponseJSON, { ip: request.ip }, { requireUserVerification: mfaToken === undefined })
     if (mfaToken === undefined) return reply.send(await sessions.start(login.user, { ...client, amr: login.amr }))
     // Someone else's passkey answers like a bad one.
     if (login.user.id !== pending?.userId) throw new PasskeyLoginError()
