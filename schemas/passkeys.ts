@@ -92,6 +92,14 @@ export const PasskeySummary = Type.Object({
   examples: [{ id: EXAMPLE_CREDENTIAL_ID, name: 'Laptop', created_at: '2026-12-06T21:00:00.000Z', last_used_at: null, backed_up: false }]
 })
 
+export const RegisteredPasskey = Type.Object({
+  ...PasskeySummary.properties,
+  recovery_codes: Type.Optional(Type.Array(Type.String(), { description: 'With the first second factor of an account only: 10 single-use recovery codes, shown once' }))
+}, {
+  description: 'The new passkey; with the account\'s first recovery codes when it had none',
+  examples: [{ id: EXAMPLE_CREDENTIAL_ID, name: 'Laptop', created_at: '2026-12-06T21:00:00.000Z', last_used_at: null, backed_up: false, recovery_codes: ['K7QXM-3PZTR'] }]
+})
+
 export const PasskeyList = Type.Object({ passkeys: Type.Array(PasskeySummary) }, {
   description: 'The caller\'s passkeys, oldest first',
   examples: [{ passkeys: [{ id: EXAMPLE_CREDENTIAL_ID, name: 'Laptop', created_at: '2026-12-06T21:00:00.000Z', last_used_at: '2026-12-06T21:05:00.000Z', backed_up: false }] }]

@@ -46,6 +46,11 @@ export interface MfaFactorService {
    */
   prove (user: UserRecord, proof: SecondFactorProof, ip: string, commit?: () => Promise<void>): Promise<ProofMethod>
   regenerateRecoveryCodes (user: UserRecord, code: string, ip: string): Promise<string[]>
+  /**
+   * 10 recovery codes for a user who has none (shown once), or null when they have some: a user
+   * whose only factor is a passkey needs a way back when the passkey is lost, too.
+   */
+  issueRecoveryCodesIfNone (userId: string): Promise<string[] | null>
   removeTotp (user: UserRecord, proof: SecondFactorProof, ip: string): Promise<void>
   /** An admin's reset: every factor, recovery code and passkey of the user goes. */
   resetAll (actorId: string, user: UserRecord): Promise<{ totp: boolean, recoveryCodes: number, passkeys: number }>
@@ -162,6 +167,13 @@ export function createMfaFactorService ({ store, box, now, issuer, throttle, aud
     },
 
     prove,
+
+    async issueRecoveryCodesIfNone (userId) {
+      if (await store.countRecoveryCodes(userId) > 0) return null
+      const codes = await issueRecoveryCodes(userId)
+      audit({ event: 'recovery_codes_regenerated', userId })
+      return codes
+    },
 
     async regenerateRecoveryCodes (user, code, ip) {
       await prove(user, { code }, ip)

@@ -12,8 +12,9 @@ t.test('register - options, then the authenticator\'s answer: a discoverable pas
 
   const created = await registerVerify(challengeId, authenticator.create(options))
   t.equal(created.statusCode, 201, created.body)
-  const summary = created.json() as Record<string, unknown>
+  const { recovery_codes: recoveryCodes, ...summary } = created.json() as Record<string, unknown>
   t.same(Object.keys(summary).sort(), ['backed_up', 'created_at', 'id', 'last_used_at', 'name'], 'no public key, counter or transports')
+  t.equal((recoveryCodes as string[]).length, 10, 'the account\'s first factor comes with recovery codes')
   t.match(summary, { name: 'Soft key', last_used_at: null, backed_up: false, created_at: '2026-12-06T21:00:00.000Z' })
 
   const list = await app.inject({ url: '/auth/passkeys', headers: bearer(user.access_token) })

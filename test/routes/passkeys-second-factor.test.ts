@@ -42,3 +42,22 @@ t.test('a passkey completes a password login that answered mfa_required: amr pwd
   const replay = await verify(again.challenge_id, authenticator.get(again.options), challenge.mfa_token)
   t.equal(replay.json().code, 'invalid_mfa_token', 'the mfa_token works once')
 })
+
+t.test('a passkey-only account gets recovery codes with its first passkey: losing the passkey is not the end', async (t) => {
+  const { app, user, registrationOptions, registerVerify, authenticator } = await passkeySetup(t)
+  const first = await registrationOptions()
+  const created = await registerVerify(first.challenge_id, authenticator.create(first.options))
+  t.equal(created.statusCode, 201, created.body)
+  const codes = (created.json() as { recovery_codes?: string[] }).recovery_codes ?? []
+  t.equal(codes.length, 10, 'shown once, with the first factor')
+  const second = await registrationOptions()
+  const again = await registerVerify(second.challenge_id, softAuthenticator({ origin: ORIGIN }).create(second.options))
+  t.equal(again.statusCode, 201, again.body)
+  t.notOk('recovery_codes' in again.json(), 'a second passkey does not replace the codes')
+
+  const password = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: user.username, password: user.password } })
+  t.match(password.json(), { code: 'mfa_required', methods: ['recovery_code', 'passkey'] })
+  const res = await app.inject({ method: 'POST', url: '/auth/mfa/verify', payload: { mfa_token: password.json().mfa_token, recovery_code: codes[0] } })
+  t.equal(res.statusCode, 200, res.body)
+  t.match(claimsOf((res.json() as { access_token: string }).access_token), { sub: user.id, acr: 'aal2' })
+})

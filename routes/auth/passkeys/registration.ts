@@ -1,7 +1,7 @@
 import type { RegistrationResponseJSON } from '@simplewebauthn/server'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { AUTH_BODY_LIMIT, BEARER, errorReplies, errorReplyWith } from '../../../schemas/common.js'
-import { PasskeySummary, RegisterOptionsBody, RegisterOptionsReply, RegisterVerifyBody } from '../../../schemas/passkeys.js'
+import { RegisteredPasskey, RegisterOptionsBody, RegisterOptionsReply, RegisterVerifyBody } from '../../../schemas/passkeys.js'
 import { activeUser } from '../../../services/active-user.js'
 import { passkeySummary } from '../../../services/webauthn/summary.js'
 
@@ -42,7 +42,7 @@ const registration: FastifyPluginAsyncTypebox = async (fastify) => {
       security: BEARER,
       body: RegisterVerifyBody,
       response: {
-        201: PasskeySummary,
+        201: RegisteredPasskey,
         400: errorReplyWith(400, 'invalid_challenge', 'Unknown, used or expired challenge_id: ask for new options'),
         ...errorReplies(401, 413, 415, 503),
         409: errorReplyWith(409, 'passkey_exists', 'This passkey is already registered')
@@ -53,7 +53,10 @@ const registration: FastifyPluginAsyncTypebox = async (fastify) => {
     // Strings where the library's types name enums (transports): the verifier checks the content.
     const { challenge_id: challengeId, response, name } = request.body
     const passkey = await passkeys.registration.verify(user, challengeId, response as RegistrationResponseJSON, name)
-    return reply.code(201).send(passkeySummary(passkey))
+    // A passkey becomes a second factor of the account: without recovery codes, losing it would
+    // leave only an admin reset.
+    const recoveryCodes = await fastify.mfa.factors.issueRecoveryCodesIfNone(user.id)
+    return reply.code(201).send({ ...passkeySummary(passkey), ...(recoveryCodes === null ? {} : { recovery_codes: recoveryCodes }) })
   })
 }
 
