@@ -36,8 +36,8 @@ const levelOf = (request: FastifyRequest): number => RANK[request.user.acr ?? 'a
 export default fp<AppOptions>(async (fastify, opts) => {
   const { config, store, sessions, audit, loginThrottle } = fastify
   const now = opts.now ?? Date.now
-  const { box, notice } = mfaKeySource(config)
-  if (notice !== null) fastify.log.warn(notice)
+  const { box, notice, noticeLevel } = mfaKeySource(config)
+  if (notice !== null) fastify.log[noticeLevel](notice)
 
   // Notices are mailed after the reply (the outbox never makes a request wait or fail on mail),
   // audited mail_sent / mail_failed, and drained at close.

@@ -118,7 +118,10 @@ const steps = {
     const name = $('passkey-name').value.trim()
     const body = { challenge_id: options.body.challenge_id, response: registrationJson(credential), ...(name === '' ? {} : { name }) }
     const reply = await exchange('passkey-register', 'POST', '/auth/passkeys/register/verify', { headers: bearer(), body })
-    if (reply?.status === 201) await listPasskeys()
+    if (reply?.status !== 201) return
+    // The account's first factor comes with recovery codes, shown once.
+    if (reply.body.recovery_codes !== undefined) $('recovery-codes').replaceChildren(...reply.body.recovery_codes.map((code) => item(code)))
+    await listPasskeys()
   },
   async 'passkey-login' () {
     const reply = await passkeyAssertion('passkey-login')

@@ -5,6 +5,7 @@ export interface MfaKeySource {
   box: SecretBox
   /** How the key was found, for the start-up log; null when MFA_ENCRYPTION_KEY was set. */
   notice: string | null
+  noticeLevel: 'info' | 'warn'
 }
 
 /**
@@ -22,13 +23,17 @@ export function mfaKeySource (config: { MFA_ENCRYPTION_KEY?: string | undefined,
       if (key === null) throw new ConfigError(`MFA_ENCRYPTION_KEY: key ${index + 1} is not 32 bytes written as 64 hex characters or base64: generate one with: openssl rand -base64 32`)
       return key
     })
-    return { box: createSecretBox(keys), notice: null }
+    return { box: createSecretBox(keys), notice: null, noticeLevel: 'info' }
   }
-  const lasts = config.jwtSecretGenerated
-    ? 'JWT_SECRET is random for this process, so enrolled authenticator apps stop working at restart'
-    : 'it changes if JWT_SECRET does'
+  // A stable local secret (data/jwt-secret) makes this the normal development setup: info, and
+  // worded without JWT_SECRET, so the CLI's output does not suggest a missing setting. A secret
+  // random for this process loses every enrolment at restart: that is worth a warning.
+  const random = config.jwtSecretGenerated
   return {
     box: createSecretBox([deriveDevelopmentKey(config.JWT_SECRET)]),
-    notice: `MFA_ENCRYPTION_KEY is not set: TOTP secrets are encrypted with a key derived from the JWT secret (${lasts}); NODE_ENV=production refuses to start without MFA_ENCRYPTION_KEY`
+    notice: random
+      ? 'MFA_ENCRYPTION_KEY is not set: TOTP secrets are encrypted with a key derived from the JWT secret, which is random for this process, so enrolled authenticator apps stop working at restart; NODE_ENV=production refuses to start without MFA_ENCRYPTION_KEY'
+      : 'MFA_ENCRYPTION_KEY is not set: TOTP secrets are encrypted with a key derived from the token signing secret (production requires MFA_ENCRYPTION_KEY)',
+    noticeLevel: random ? 'warn' : 'info'
   }
 }
