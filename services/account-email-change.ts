@@ -1,10 +1,10 @@
 import { consumeProof, InvalidOrExpiredTokenError, issuedFor, mailWithinLimit, type FlowContext, type Proof } from './account-email-context.js'
 import { maskEmail, normalizeEmail } from './emails.js'
-import { AppError, ForbiddenError, NotFoundError } from './errors.js'
-import { LoginThrottledError, type LoginThrottle } from './login-throttle.js'
+import { createCurrentPasswordCheck } from './current-password.js'
+import { AppError, NotFoundError } from './errors.js'
+import type { LoginThrottle } from './login-throttle.js'
 import { emailChangeConfirm, emailChangeNotice } from './mail/templates/index.js'
 import type { PasswordHasher } from './password.js'
-import { assertPasswordSize } from './password-policy.js'
 
 export interface EmailChange {
   /**
@@ -19,20 +19,7 @@ export interface EmailChange {
 export function createEmailChange (ctx: FlowContext, { password, throttle }: { password: PasswordHasher, throttle: LoginThrottle }): EmailChange {
   const { store, codes, audit, now, ttl, outbox } = ctx
 
-  async function checkPassword (user: { id: string, usernameNormalized: string, passwordHash: string }, current: string, ip: string | undefined) {
-    assertPasswordSize(current)
-    const who = { userId: user.id, username: user.usernameNormalized, ip }
-    try {
-      await throttle.attempt({ username: user.usernameNormalized, ip: ip ?? 'unknown', userId: user.id }, async () => {
-        if (await password.verify(user.passwordHash, current)) return
-        audit({ event: 'login_failure', ...who, reason: 'wrong_password' })
-        throw new ForbiddenError('The current password is wrong', 'invalid_credentials')
-      })
-    } catch (error) {
-      if (error instanceof LoginThrottledError) audit({ event: 'login_failure', ...who, reason: 'throttled' })
-      throw error
-    }
-  }
+  const checkPassword = createCurrentPasswordCheck({ password, throttle, audit })
 
   return {
     async request ({ userId, newEmail, currentPassword, ip }) {

@@ -1,8 +1,9 @@
 import { discardAudit, type AuditSink } from './audit.js'
-import { ForbiddenError, NotFoundError, SelfLockoutError } from './errors.js'
+import { createCurrentPasswordCheck } from './current-password.js'
+import { NotFoundError, SelfLockoutError } from './errors.js'
 import type { PasswordHasher } from './password.js'
-import { createLoginThrottle, LoginThrottledError, type LoginThrottle } from './login-throttle.js'
-import { assertAcceptablePassword, assertPasswordSize } from './password-policy.js'
+import { createLoginThrottle, type LoginThrottle } from './login-throttle.js'
+import { assertAcceptablePassword } from './password-policy.js'
 import type { SessionService } from './sessions.js'
 import type { SessionRecord, Store, UserRecord } from './storage/types.js'
 
@@ -40,6 +41,8 @@ export function createAccountService ({ store, sessions, password, now, audit = 
   /** The user service's: one queue and one count per account for logins and password changes. */
   throttle?: LoginThrottle
 }): AccountService {
+  const verifyCurrentPassword = createCurrentPasswordCheck({ password, throttle, audit })
+
   async function getUser (id: string): Promise<UserRecord> {
     const user = await store.findUserById(id)
     if (user === null) throw new NotFoundError('User')
@@ -88,19 +91,7 @@ export function createAccountService ({ store, sessions, password, now, audit = 
     async changePassword (userId, currentSessionId, current, next, client = {}) {
       const user = await getUser(userId)
       assertAcceptablePassword(next, user.username)
-      assertPasswordSize(current)
-      const ip = client.ip ?? 'unknown'
-      const who = { userId, username: user.usernameNormalized, ip: client.ip }
-      try {
-        await throttle.attempt({ username: user.usernameNormalized, ip, userId }, async () => {
-          if (await password.verify(user.passwordHash, current)) return
-          audit({ event: 'login_failure', ...who, reason: 'wrong_password' })
-          throw new ForbiddenError('The current password is wrong', 'invalid_credentials')
-        })
-      } catch (error) {
-        if (error instanceof LoginThrottledError) audit({ event: 'login_failure', ...who, reason: 'throttled' })
-        throw error
-      }
+      await verifyCurrentPassword(user, current, client.ip)
       await change(userId, { passwordHash: await password.hash(next) })
       await sessions.endAll(userId, { except: currentSessionId })
       audit({ event: 'password_changed', userId, sessionId: currentSessionId })

@@ -1,6 +1,7 @@
 import type { AuditSink } from '../audit.js'
 import { discardAudit } from '../audit.js'
-import { ForbiddenError, NotFoundError } from '../errors.js'
+import { createCurrentPasswordCheck } from '../current-password.js'
+import { NotFoundError } from '../errors.js'
 import type { LoginThrottle } from '../login-throttle.js'
 import type { PasswordHasher } from '../password.js'
 import type { PasskeyRecord, Store } from '../storage/types.js'
@@ -35,6 +36,7 @@ export function createPasskeyService (options: PasskeyServiceOptions) {
   const { store, settings, password, throttle, now, audit = discardAudit } = options
   const challenges = createChallengeStore({ store, now })
   const deps = { store, settings, challenges, now, audit }
+  const verifyCurrentPassword = createCurrentPasswordCheck({ password, throttle, audit })
 
   return {
     registration: createRegistration(deps),
@@ -58,11 +60,7 @@ export function createPasskeyService (options: PasskeyServiceOptions) {
       if (typed === undefined) throw new ReauthenticationRequiredError('Adding a passkey needs the current password, or a session logged in with a second factor')
       const user = await store.findUserById(userId)
       if (user === null) throw new NotFoundError('User')
-      await throttle.attempt({ username: user.usernameNormalized, ip: ip ?? 'unknown', userId }, async () => {
-        if (await password.verify(user.passwordHash, typed)) return
-        audit({ event: 'login_failure', userId, username: user.usernameNormalized, reason: 'wrong_password', ip })
-        throw new ForbiddenError('The current password is wrong', 'invalid_credentials')
-      })
+      await verifyCurrentPassword(user, typed, ip)
     }
   }
 }
