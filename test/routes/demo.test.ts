@@ -73,7 +73,7 @@ t.test('demo page - no inline script or style, no external URL, no storage of to
   const mfa = (await app.inject('/demo/mfa.js')).body
   const passkeyJson = (await app.inject('/demo/passkey-json.js')).body
   const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)]
-  t.same(scripts.map(([, attributes]) => /\bsrc="([^"]+)"/.exec(attributes ?? '')?.[1]), ['demo.js', 'account-flows.js', 'mfa.js'], 'the page\'s scripts, each a file')
+  t.same(scripts.map(([, attributes]) => /\bsrc="([^"]+)"/.exec(attributes ?? '')?.[1]), ['demo.js', 'mfa.js', 'account-flows.js'], 'the page\'s scripts, each a file')
   for (const [, attributes, body] of scripts) {
     t.match(attributes, /\btype="module"/, 'the script is a module')
     t.equal(body?.trim(), '', 'and has no inline code')
