@@ -1,16 +1,10 @@
 import { randomUUID } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { Kysely } from 'kysely'
-import mysql from 'mysql2'
-import pg from 'pg'
 import t, { type Test } from 'tap'
-import { mysqlPoolOptions, postgresPoolOptions } from '../../services/storage/driver-options.js'
 import { migrateSql } from '../../services/storage/sql/migrate.js'
-import { mysqlDatabase, openSqlStore, postgresDatabase, sqliteDatabase, type SqlDatabase } from '../../services/storage/sql/open.js'
+import { openSqlStore, type SqlDatabase } from '../../services/storage/sql/open.js'
 import { MIGRATIONS } from '../../services/storage/sql/schema.js'
-import { freshMysqlDatabase, freshPostgresDatabase, withDatabaseServer } from './databases.js'
+import { forEachSqlDialect } from './sql-upgrades.js'
 
 /** Migration 4 on a database that already holds revocations (made by a release before it). */
 async function upgradeCase (t: Test, sql: SqlDatabase, name: string): Promise<void> {
@@ -32,29 +26,4 @@ async function upgradeCase (t: Test, sql: SqlDatabase, name: string): Promise<vo
 
 const NAME = 'migration 4 - should number the revocations of an existing database in place, and new ones after them'
 
-t.test(`${NAME} (SQLite)`, async (t) => {
-  const folder = mkdtempSync(join(tmpdir(), 'auth-sqlite-upgrade-'))
-  t.teardown(() => rmSync(folder, { recursive: true, force: true }))
-  const sql = await sqliteDatabase(join(folder, 'auth.db'), { busyTimeoutMs: 5000 })
-  t.teardown(() => sql.db.destroy())
-  await upgradeCase(t, sql, 'auth')
-})
-
-withDatabaseServer(t, 'MYSQL_URL', async (t, serverUrl) => {
-  t.test(NAME, async (t) => {
-    const database = await freshMysqlDatabase(t, serverUrl)
-    const pool = mysql.createPool(mysqlPoolOptions(database.url, { poolSize: 2, timeoutMs: 5000 }))
-    t.teardown(() => new Promise<void>((resolve) => pool.end(() => resolve())))
-    await upgradeCase(t, mysqlDatabase(pool), database.name)
-  })
-})
-
-withDatabaseServer(t, 'POSTGRES_URL', async (t, serverUrl) => {
-  t.test(NAME, async (t) => {
-    const database = await freshPostgresDatabase(t, serverUrl)
-    const pool = new pg.Pool(postgresPoolOptions(database.url, { poolSize: 2, timeoutMs: 5000 }))
-    pool.on('error', () => {}) // the database is dropped WITH (FORCE) before the pool ends
-    t.teardown(() => pool.end())
-    await upgradeCase(t, postgresDatabase(pool), database.name)
-  })
-})
+forEachSqlDialect(t, NAME, upgradeCase)
